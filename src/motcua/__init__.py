@@ -1,0 +1,1 @@
+"""Motcua: online public services and the electronic one-stop back office."""

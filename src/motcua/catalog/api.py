@@ -1,0 +1,146 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+
+from motcua.agencies.models import Tier
+from motcua.catalog.models import Fee, Procedure, RequiredDocument, Sector
+from motcua.catalog.services import CatalogQuery, search_procedures
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Sector
+        fields = ["code", "name"]
+
+
+class FeeSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Fee
+        fields = ["kind", "kind_label", "description", "amount", "per_field"]
+
+
+class RequiredDocumentSerializer(serializers.ModelSerializer):
+    template_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RequiredDocument
+        fields = ["name", "originals", "copies", "mandatory", "template_url"]
+
+    def get_template_url(self, document: RequiredDocument) -> str | None:
+        if not document.template:
+            return None
+        return self.context["request"].build_absolute_uri(document.template.url)
+
+
+class ProcedureSummarySerializer(serializers.ModelSerializer):
+    sector = SectorSerializer(read_only=True)
+    tiers = serializers.ListField(source="tier_codes", child=serializers.CharField())
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+    online_mode_label = serializers.CharField(source="get_online_mode_display", read_only=True)
+
+    class Meta:
+        model = Procedure
+        fields = [
+            "code",
+            "name",
+            "sector",
+            "tiers",
+            "level",
+            "level_label",
+            "online_mode",
+            "online_mode_label",
+            "processing_days",
+        ]
+
+
+class FormFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    type = serializers.CharField()
+    required = serializers.BooleanField(default=False)
+    choices = serializers.ListField(child=serializers.CharField(), required=False)
+    validator = serializers.CharField(required=False, allow_blank=True)
+    help_text = serializers.CharField(required=False, allow_blank=True)
+
+
+class ProcedureDetailSerializer(ProcedureSummarySerializer):
+    agencies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    fees = FeeSerializer(many=True, read_only=True)
+    total_fee = serializers.IntegerField(read_only=True)
+    documents = RequiredDocumentSerializer(many=True, read_only=True)
+    form_fields = FormFieldSerializer(many=True, read_only=True)
+
+    class Meta(ProcedureSummarySerializer.Meta):
+        fields = [
+            *ProcedureSummarySerializer.Meta.fields,
+            "agencies",
+            "processing_note",
+            "requirements",
+            "steps",
+            "result_type",
+            "legal_basis",
+            "fees",
+            "total_fee",
+            "documents",
+            "form_fields",
+        ]
+
+
+class CatalogQueryParams(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    tier = serializers.ChoiceField(Tier.choices, required=False, allow_blank=True, default="")
+    level = serializers.IntegerField(min_value=1, max_value=4, required=False, default=None)
+    agency = serializers.CharField(required=False, allow_blank=True, default="")
+    sector = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Search the procedure catalog",
+        parameters=[
+            OpenApiParameter(
+                "q",
+                OpenApiTypes.STR,
+                description="Words of the name, code or sector; diacritics and case are ignored.",
+            ),
+            OpenApiParameter("tier", OpenApiTypes.STR, enum=Tier.values),
+            OpenApiParameter("level", OpenApiTypes.INT, enum=[1, 2, 3, 4]),
+            OpenApiParameter("agency", OpenApiTypes.STR, description="Agency code, e.g. H57."),
+            OpenApiParameter("sector", OpenApiTypes.STR, description="Sector code."),
+        ],
+    ),
+    retrieve=extend_schema(summary="One procedure with what its online form needs"),
+)
+class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+    def get_serializer_class(self):
+        return ProcedureSummarySerializer if self.action == "list" else ProcedureDetailSerializer
+
+    def get_queryset(self):
+        if self.action != "list":
+            return (
+                Procedure.objects.filter(published=True)
+                .select_related("sector")
+                .prefetch_related("tier_links", "agencies", "fees", "documents")
+            )
+        params = CatalogQueryParams(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        query = CatalogQuery(
+            text=params.validated_data["q"],
+            tier=params.validated_data["tier"],
+            level=params.validated_data["level"],
+            agency=params.validated_data["agency"],
+            sector=params.validated_data["sector"],
+        )
+        return search_procedures(query).prefetch_related("tier_links")
+
+
+@extend_schema_view(list=extend_schema(summary="Sectors of the catalog"))
+class SectorViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Sector.objects.all()
+    serializer_class = SectorSerializer
+    lookup_field = "code"

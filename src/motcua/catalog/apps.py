@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogConfig(AppConfig):
+    name = "motcua.catalog"
+    verbose_name = _("Procedure catalog")
+
+    def ready(self) -> None:
+        from motcua.catalog import receivers  # noqa: F401

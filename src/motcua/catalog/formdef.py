@@ -1,0 +1,66 @@
+"""Declarative definitions of a procedure's online form fields, and their checking.
+
+A definition is a list of fields, each a dict:
+``{"name": "so_ban_sao", "label": "Số bản sao", "type": "integer", "required": true,
+"choices": [], "validator": "", "help_text": ""}``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from motcua.core.validators import FIELD_VALIDATORS
+
+FIELD_TYPES = ("text", "textarea", "integer", "date", "select", "radio", "checkbox")
+TYPES_WITH_CHOICES = ("select", "radio")
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+KNOWN_KEYS = {"name", "label", "type", "required", "choices", "validator", "help_text"}
+
+
+def definition_errors(fields: Any) -> list[str]:
+    """Every problem of a form definition, in words an administrator understands."""
+    if not isinstance(fields, list):
+        return [_("The form fields must be a list.")]
+    errors: list[str] = []
+    seen: set[str] = set()
+    for number, field in enumerate(fields, start=1):
+        prefix = _("Field %(n)s") % {"n": number}
+        errors.extend(f"{prefix}: {error}" for error in _field_errors(field))
+        if isinstance(field, dict):
+            if field.get("name") in seen:
+                errors.append(_("Field name %(name)s is used twice.") % {"name": field["name"]})
+            seen.add(field.get("name"))
+    return errors
+
+
+def _field_errors(field: Any) -> list[str]:
+    if not isinstance(field, dict):
+        return [_("each field must be an object.")]
+    errors = []
+    unknown = set(field) - KNOWN_KEYS
+    if unknown:
+        errors.append(_("unknown keys %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
+    if not _NAME.match(str(field.get("name", ""))):
+        errors.append(_("the name must be lower-case letters, digits and underscores."))
+    if not str(field.get("label", "")).strip():
+        errors.append(_("the label is missing."))
+    kind = field.get("type")
+    if kind not in FIELD_TYPES:
+        errors.append(_("the type must be one of %(types)s.") % {"types": ", ".join(FIELD_TYPES)})
+    choices = field.get("choices", [])
+    if kind in TYPES_WITH_CHOICES and not choices:
+        errors.append(_("a choice field needs its choices."))
+    if not isinstance(choices, list) or not all(isinstance(c, str) and c for c in choices):
+        errors.append(_("the choices must be a list of texts."))
+    validator = field.get("validator", "")
+    if validator and validator not in FIELD_VALIDATORS:
+        errors.append(
+            _("the validator must be one of %(names)s.")
+            % {"names": ", ".join(sorted(FIELD_VALIDATORS))}
+        )
+    if not isinstance(field.get("required", False), bool):
+        errors.append(_("required must be true or false."))
+    return errors

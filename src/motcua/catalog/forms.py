@@ -1,0 +1,52 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.agencies.models import Agency, Tier
+from motcua.catalog.models import Level, Sector
+from motcua.catalog.services import CatalogQuery
+
+
+class CatalogSearchForm(forms.Form):
+    """The public search box and its filters; every field may stay empty."""
+
+    q = forms.CharField(
+        label=_("Procedure name or code"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("e.g. dang ky ket hon"),
+                "autocomplete": "off",
+            }
+        ),
+    )
+    tier = forms.ChoiceField(label=_("Tier"), required=False)
+    agency = forms.ChoiceField(label=_("Agency"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    level = forms.TypedChoiceField(label=_("Online level"), required=False, coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        self.fields["tier"].choices = everything + list(Tier.choices)
+        self.fields["level"].choices = everything + list(Level.choices)
+        self.fields["sector"].choices = everything + list(
+            Sector.objects.values_list("code", "name")
+        )
+        agencies = Agency.objects.active_on(timezone.localdate()).filter(procedures__isnull=False)
+        self.fields["agency"].choices = everything + [
+            (agency.code, agency.name)
+            for agency in agencies.distinct().order_by("tier", "path").only("code", "name")
+        ]
+
+    def catalog_query(self) -> CatalogQuery:
+        data = self.cleaned_data if self.is_valid() else {}
+        return CatalogQuery(
+            text=data.get("q", ""),
+            tier=data.get("tier", ""),
+            level=data.get("level") or None,
+            agency=data.get("agency", ""),
+            sector=data.get("sector", ""),
+        )

@@ -1,0 +1,193 @@
+"""The catalog of administrative procedures (thủ tục hành chính) and what each one asks for."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.agencies.models import Agency, Tier
+from motcua.core.text import fold, padded_fold
+
+# National codes look like 1.001612; localised ones like 2.000815.000.00.00.H55.
+PROCEDURE_CODE_PATTERN = r"^\d\.\d{6}(?:\.[0-9A-Z]+)*$"
+
+
+class OnlineMode(models.TextChoices):
+    """Decree 42/2022: fully online (toàn trình), partly online (một phần) or not online."""
+
+    FULL = "full", _("Fully online")
+    PARTIAL = "partial", _("Partly online")
+    NONE = "none", _("Not online")
+
+
+class Level(models.IntegerChoices):
+    """Decree 43/2011 online service levels."""
+
+    INFORMATION = 1, _("Level 1: information")
+    FORMS = 2, _("Level 2: downloadable forms")
+    SUBMISSION = 3, _("Level 3: online submission")
+    PAYMENT = 4, _("Level 4: online submission, payment and result")
+
+
+def mode_for_level(level: int) -> str:
+    """The Decree 42 mode a Decree 43 level usually maps to."""
+    return {4: OnlineMode.FULL, 3: OnlineMode.PARTIAL}.get(level, OnlineMode.NONE)
+
+
+class Sector(models.Model):
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=255, unique=True)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Procedure(models.Model):
+    code = models.CharField(
+        _("procedure code"),
+        max_length=40,
+        unique=True,
+        validators=[
+            RegexValidator(
+                PROCEDURE_CODE_PATTERN,
+                _("A procedure code looks like 1.001612 or 2.000815.000.00.00.H55."),
+            )
+        ],
+    )
+    name = models.CharField(_("name"), max_length=500)
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="procedures"
+    )
+    agencies = models.ManyToManyField(
+        Agency, verbose_name=_("agencies that carry it out"), blank=True, related_name="procedures"
+    )
+    level = models.PositiveSmallIntegerField(
+        _("online service level"),
+        choices=Level.choices,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+    )
+    online_mode = models.CharField(
+        _("online mode (Decree 42/2022)"), max_length=8, choices=OnlineMode.choices
+    )
+    processing_days = models.PositiveSmallIntegerField(
+        _("processing time (working days)"),
+        help_text=_("0 means the result is returned on the day of receipt."),
+    )
+    processing_note = models.CharField(_("note on processing time"), max_length=500, blank=True)
+    requirements = models.TextField(_("requirements and conditions"), blank=True)
+    steps = models.TextField(_("steps"), blank=True)
+    result_type = models.CharField(_("result"), max_length=500, blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    form_fields = models.JSONField(
+        _("online form fields"),
+        default=list,
+        blank=True,
+        help_text=_("A list of fields: name, label, type, required, choices, validator."),
+    )
+    published = models.BooleanField(_("published"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Folded copies for diacritic-free search, kept in step by save().
+    name_folded = models.CharField(max_length=520, editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.refresh_search_text()
+        super().save(*args, **kwargs)
+
+    def refresh_search_text(self) -> None:
+        self.name_folded = padded_fold(self.name)
+        self.search_text = padded_fold(f"{self.name} {self.code} {self.sector.name}")
+
+    @property
+    def is_online(self) -> bool:
+        return self.level >= Level.SUBMISSION
+
+    @property
+    def tier_codes(self) -> list[str]:
+        return [link.tier for link in self.tier_links.all()]
+
+    def total_fee(self) -> int:
+        return sum(fee.amount for fee in self.fees.all())
+
+
+class ProcedureTier(models.Model):
+    """A tier of government at which the procedure is carried out (cấp thực hiện)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="tier_links")
+    tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices)
+
+    class Meta:
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "tier"], name="procedure_tier_unique")
+        ]
+        indexes = [models.Index(fields=["tier", "procedure"])]
+
+    def __str__(self) -> str:
+        return self.get_tier_display()
+
+
+class FeeKind(models.TextChoices):
+    FEE = "fee", _("Fee (lệ phí)")
+    CHARGE = "charge", _("Charge (phí)")
+
+
+class Fee(models.Model):
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="fees")
+    kind = models.CharField(_("kind"), max_length=8, choices=FeeKind.choices)
+    description = models.CharField(_("description"), max_length=500)
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    per_field = models.CharField(
+        _("multiplied by form field"),
+        max_length=64,
+        blank=True,
+        help_text=_("Name of a number field of the form, e.g. the number of copies."),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("fee or charge")
+        verbose_name_plural = _("fees and charges")
+        ordering = ["procedure", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.amount:,} VND"
+
+
+class RequiredDocument(models.Model):
+    """One item of the dossier's composition (thành phần hồ sơ)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="documents")
+    name = models.CharField(_("name"), max_length=500)
+    originals = models.PositiveSmallIntegerField(_("originals"), default=1)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+    mandatory = models.BooleanField(_("mandatory"), default=True)
+    template = models.FileField(_("template form"), upload_to="templates/", blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        ordering = ["procedure", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def sector_code(name: str) -> str:
+    return fold(name).replace(" ", "-")[:80]

@@ -1,0 +1,25 @@
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.utils import timezone
+
+from motcua.agencies.models import Agency, Tier
+from motcua.catalog.forms import CatalogSearchForm
+from motcua.catalog.models import Level, Procedure
+
+
+def home(request):
+    figures = Procedure.objects.filter(published=True).aggregate(
+        total=Count("pk"),
+        online=Count("pk", filter=Q(level__gte=Level.SUBMISSION)),
+        full=Count("pk", filter=Q(level=Level.PAYMENT)),
+    )
+    context = {"form": CatalogSearchForm(), "figures": figures, "tiers": Tier.choices}
+    return render(request, "portal/home.html", context)
+
+
+def agencies(request):
+    """Agencies in operation today, as a tree, each linking to the procedures it carries out."""
+    active = Agency.objects.active_on(timezone.localdate()).annotate(
+        procedure_count=Count("procedures")
+    )
+    return render(request, "portal/agencies.html", {"agencies": active.order_by("path")})

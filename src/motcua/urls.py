@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from motcua.agencies.api import AgencyViewSet
+from motcua.catalog.api import ProcedureViewSet, SectorViewSet
+
+router = DefaultRouter()
+router.trailing_slash = "/?"
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("procedures", ProcedureViewSet, basename="procedure")
+router.register("sectors", SectorViewSet, basename="sector")
+
+admin.site.site_header = _("Motcua administration")
+admin.site.site_title = _("Motcua administration")
+
+urlpatterns = [
+    path("", include("motcua.portal.urls")),
+    path("thu-tuc/", include("motcua.catalog.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

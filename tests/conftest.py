@@ -1,0 +1,69 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def province(db):
+    """A small province: its committee, one department, one district with two communes."""
+    root = factories.agency("000.00.00.H57", "Ủy ban nhân dân tỉnh Thừa Thiên Huế", "province")
+    justice = factories.agency("000.00.02.H57", "Sở Tư pháp", "department", root)
+    district = factories.agency("000.00.31.H57", "Ủy ban nhân dân huyện Phú Vang", "district", root)
+    commune_a = factories.agency("000.01.31.H57", "Ủy ban nhân dân xã Phú An", "commune", district)
+    commune_b = factories.agency("000.02.31.H57", "Ủy ban nhân dân xã Phú Mỹ", "commune", district)
+    return {
+        "root": root,
+        "justice": justice,
+        "district": district,
+        "commune_a": commune_a,
+        "commune_b": commune_b,
+    }
+
+
+@pytest.fixture
+def catalog(province):
+    """A few real procedures, online and not, at several tiers."""
+    communes = [province["commune_a"], province["commune_b"]]
+    return {
+        "marriage": factories.procedure(
+            "Đăng ký kết hôn",
+            code="1.000894",
+            agencies=communes,
+            level=4,
+            documents=[{"name": "Tờ khai đăng ký kết hôn", "originals": 1, "copies": 0}],
+            fees=[{"kind": "fee", "description": "Lệ phí đăng ký kết hôn", "amount": 0}],
+        ),
+        "marriage_foreign": factories.procedure(
+            "Đăng ký kết hôn có yếu tố nước ngoài",
+            tier="district",
+            agencies=[province["district"]],
+            level=3,
+            fees=[{"kind": "fee", "description": "Lệ phí đăng ký kết hôn", "amount": 1000000}],
+        ),
+        "mobile_marriage": factories.procedure(
+            "Đăng ký kết hôn lưu động", agencies=communes, level=2
+        ),
+        "birth": factories.procedure("Đăng ký khai sinh", agencies=communes, level=4),
+        "criminal_record": factories.procedure(
+            "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam",
+            sector="Lý lịch tư pháp",
+            tier="department",
+            agencies=[province["justice"]],
+            level=4,
+            processing_days=10,
+            fees=[
+                {
+                    "kind": "fee",
+                    "description": "Lệ phí cấp Phiếu lý lịch tư pháp",
+                    "amount": 200000,
+                },
+            ],
+        ),
+        "construction": factories.procedure(
+            "Cấp giấy phép xây dựng nhà ở riêng lẻ",
+            sector="Xây dựng",
+            tier="district",
+            agencies=[province["district"]],
+            level=1,
+        ),
+    }
