@@ -121,3 +121,26 @@ def test_successors_are_followed_through_several_merges(province):
     )
     merge_agencies([first], second, JULY_2025)
     assert current_successors(province["commune_a"], datetime.date(2026, 1, 1)) == [second]
+
+
+def test_merge_command(province):
+    from django.core.management import CommandError, call_command
+
+    merged = factories.agency(
+        "000.09.31.H57", "Xã Phú Hợp", "commune", province["district"], valid_from=JULY_2025
+    )
+    with pytest.raises(CommandError, match="Không có cơ quan"):
+        call_command("merge_agencies", "000.99.31.H57", "--into", merged.code, "--on", "2025-07-01")
+    call_command(
+        "merge_agencies",
+        "000.01.31.H57",
+        "000.02.31.H57",
+        "--into",
+        merged.code,
+        "--on",
+        "2025-07-01",
+    )
+    assert set(merged.predecessors.values_list("code", flat=True)) == {
+        "000.01.31.H57",
+        "000.02.31.H57",
+    }

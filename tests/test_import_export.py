@@ -236,3 +236,13 @@ def test_admin_exports_selected_procedures(admin_client, catalog):
     )
     assert response["Content-Disposition"].endswith('thu-tuc.json"')
     assert [item["code"] for item in json.loads(response.content)] == ["1.000894"]
+
+
+def test_sector_names_differing_in_punctuation_are_one_sector(province):
+    items = [
+        good_item("1.000001", sector="Lao động, tiền lương"),
+        good_item("1.000002", sector="Lao động - Tiền lương"),
+    ]
+    import_records(read_json(as_json(items)))
+    sectors = {p.sector.code for p in Procedure.objects.select_related("sector")}
+    assert sectors == {"lao-dong-tien-luong"}

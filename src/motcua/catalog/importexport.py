@@ -324,12 +324,25 @@ def _write(cleaned: list[_Clean]) -> ImportResult:
 
 
 def _ensure_sectors(cleaned: list[_Clean]) -> dict[str, Sector]:
-    wanted = {c.sector_name: c.sector_code for c in cleaned}
-    sectors = {s.name: s for s in Sector.objects.filter(name__in=wanted)}
-    missing = [Sector(name=name, code=code) for name, code in wanted.items() if name not in sectors]
-    Sector.objects.bulk_create(missing)
-    sectors.update({s.name: s for s in Sector.objects.filter(name__in=wanted)})
-    return sectors
+    """The sector of each name in the file, creating those not known yet.
+
+    Names that differ only in punctuation ("Lao động, tiền lương" and "Lao động - Tiền lương")
+    fold to the same code and are one sector.
+    """
+    by_code = {sector.code: sector for sector in Sector.objects.all()}
+    by_name = {sector.name: sector for sector in by_code.values()}
+    created: list[Sector] = []
+    for clean in cleaned:
+        if clean.sector_name in by_name:
+            continue
+        sector = by_code.get(clean.sector_code)
+        if sector is None:
+            sector = Sector(code=clean.sector_code, name=clean.sector_name)
+            by_code[sector.code] = sector
+            created.append(sector)
+        by_name[clean.sector_name] = sector
+    Sector.objects.bulk_create(created)
+    return by_name
 
 
 def _replace_children(procedures: list[Procedure], cleaned: list[_Clean]) -> None:

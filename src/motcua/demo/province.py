@@ -307,6 +307,9 @@ def assign_levels(names: list[str], target: Target) -> list[int]:
 
 def pick(sectors: list[dict[str, Any]], count: int) -> list[tuple[str, str]]:
     """`count` (sector, name) pairs taken in turn from each sector, listed sector by sector."""
+    available = sum(len(sector["procedures"]) for sector in sectors)
+    if available < count:
+        raise ValueError(f"{count} procedures wanted, only {available} named")
     chosen: set[tuple[int, int]] = set()
     depth = 0
     while len(chosen) < count:
@@ -336,8 +339,18 @@ def build_records(groups: dict[str, list[str]]) -> list[ProcedureRecord]:
     plan.append(("district", Tier.DISTRICT, local["district"], DISTRICT_TARGET))
     plan.append(("commune", Tier.COMMUNE, local["commune"], COMMUNE_TARGET))
     records: list[ProcedureRecord] = []
+    taken: set[str] = set()
     for group, tier, sectors, target in plan:
+        # A name met at an earlier tier is left out: every name in the demo is unique.
+        sectors = [
+            {
+                "name": sector["name"],
+                "procedures": [n for n in sector["procedures"] if n not in taken],
+            }
+            for sector in sectors
+        ]
         pairs = pick(sectors, target.total)
+        taken.update(name for _sector, name in pairs)
         levels = assign_levels([name for _sector, name in pairs], target)
         for (sector, name), level in zip(pairs, levels, strict=True):
             number = len(records)

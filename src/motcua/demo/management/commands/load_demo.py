@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.catalog.importexport import import_records
 from motcua.catalog.models import Procedure
@@ -26,9 +28,12 @@ class Command(BaseCommand):
     def handle(self, *args, if_empty: bool, **options):
         if Agency.objects.exists() or Procedure.objects.exists():
             if if_empty:
-                self.stdout.write("The database already holds data: the demo was not loaded.")
+                self.stdout.write(_("The database already holds data: the demo was not loaded."))
+                self._print_accounts()
                 return
-            raise CommandError("The database is not empty; the demo loads only into an empty one.")
+            raise CommandError(
+                _("The database is not empty; the demo loads only into an empty one.")
+            )
         with transaction.atomic():
             groups = build_agencies()
             codes = {group: [a.code for a in agencies] for group, agencies in groups.items()}
@@ -36,10 +41,22 @@ class Command(BaseCommand):
             build_accounts(groups)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo province loaded: {Agency.objects.count()} agencies, "
-                f"{result.created} procedures."
+                _("Demo province loaded: %(agencies)s agencies, %(procedures)s procedures.")
+                % {"agencies": Agency.objects.count(), "procedures": result.created}
             )
         )
-        self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
+        self._print_accounts()
+
+    def _print_accounts(self) -> None:
+        """The demo accounts that exist here, so that whoever started the server can log in."""
+        existing = set(
+            User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).values_list(
+                "username", flat=True
+            )
+        )
+        if not existing:
+            return
+        self.stdout.write(_("Demo accounts (password %(password)s):") % {"password": DEMO_PASSWORD})
         for account in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {account.username:<20} {account.full_name}")
+            if account.username in existing:
+                self.stdout.write(f"  {account.username:<20} {account.full_name}")
