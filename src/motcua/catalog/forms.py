@@ -1,9 +1,10 @@
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency, Tier
-from motcua.catalog.models import Level, Sector
+from motcua.catalog.models import Level, Procedure, Sector
 from motcua.catalog.services import CatalogQuery
 
 
@@ -35,11 +36,11 @@ class CatalogSearchForm(forms.Form):
         self.fields["sector"].choices = everything + list(
             Sector.objects.values_list("code", "name")
         )
-        agencies = Agency.objects.active_on(timezone.localdate()).filter(procedures__isnull=False)
-        self.fields["agency"].choices = everything + [
-            (agency.code, agency.name)
-            for agency in agencies.distinct().order_by("tier", "path").only("code", "name")
-        ]
+        carries_out = Procedure.agencies.through.objects.filter(agency_id=OuterRef("pk"))
+        agencies = Agency.objects.active_on(timezone.localdate()).filter(Exists(carries_out))
+        self.fields["agency"].choices = everything + list(
+            agencies.order_by("tier", "path").values_list("code", "name")
+        )
 
     def catalog_query(self) -> CatalogQuery:
         data = self.cleaned_data if self.is_valid() else {}

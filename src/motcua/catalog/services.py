@@ -11,6 +11,9 @@ from motcua.agencies.models import canonical_code
 from motcua.catalog.models import Procedure
 from motcua.core.text import fold
 
+# Long texts a list of results never shows.
+LIST_DEFERRED_FIELDS = ("requirements", "steps", "legal_basis", "form_fields", "search_text")
+
 
 @dataclass(frozen=True)
 class CatalogQuery:
@@ -31,7 +34,11 @@ def search_procedures(query: CatalogQuery) -> QuerySet[Procedure]:
     then names that contain it as a phrase, then names that contain all its words; shorter
     names before longer ones.
     """
-    procedures = Procedure.objects.filter(published=True).select_related("sector")
+    procedures = (
+        Procedure.objects.filter(published=True)
+        .select_related("sector")
+        .defer(*LIST_DEFERRED_FIELDS)
+    )
     procedures = _filter(procedures, query)
     words = fold(query.text).split()
     if not words:

@@ -1,0 +1,33 @@
+"""Run every benchmark (bench/bench_*.py) and print each median, its ratio to the baseline
+and its budget. `--record` writes the medians as the new baselines. Exits 1 if over budget."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from harness import BASELINES, fresh_database, setup_django  # noqa: E402
+
+
+def main() -> int:
+    setup_django()
+    results = []
+    for path in sorted(HERE.glob("bench_*.py")):
+        with fresh_database():
+            for result in importlib.import_module(path.stem).run():
+                print(result.report(), flush=True)
+                results.append(result)
+    if "--record" in sys.argv:
+        BASELINES.write_text(
+            json.dumps({r.name: round(r.median_ms, 2) for r in results}, indent=2) + "\n"
+        )
+    return 0 if all(r.within_budget for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
