@@ -10,6 +10,8 @@ def test_home_is_vietnamese_with_figures(client, catalog):
     assert "Ủy ban nhân dân tỉnh Thừa Thiên Huế" in page
     assert "<strong>6</strong> thủ tục hành chính" in page
     assert "<strong>4</strong> nộp hồ sơ trực tuyến được" in page
+    # Tiers with procedures, with their counts; the province tier has none here.
+    assert "?tier=district" in page and "?tier=province" not in page
 
 
 def test_accept_language_alone_does_not_switch_to_english(client, catalog):
@@ -36,6 +38,13 @@ def test_search_page_without_javascript(client, catalog):
 def test_search_filters_on_the_page(client, catalog):
     page = client.get("/thu-tuc/", {"tier": "department", "level": "4"}).content.decode()
     assert "Tìm thấy 1 thủ tục" in page and "Cấp Phiếu lý lịch tư pháp" in page
+    assert '<details class="more-filters" open>' in page
+    assert '<option value="department" selected>' in page
+
+
+def test_filters_stay_folded_when_none_is_chosen(client, catalog):
+    page = client.get("/thu-tuc/", {"q": "ket hon"}).content.decode()
+    assert '<details class="more-filters">' in page
 
 
 def test_invalid_filter_values_are_ignored_not_fatal(client, catalog):

@@ -36,6 +36,7 @@ def test_results_update_while_typing(page, catalog):
     page.get_by_label("Tên hoặc mã thủ tục").press_sequentially("khai sinh", delay=30)
     expect(page.get_by_text("Tìm thấy 1 thủ tục")).to_be_visible()
     expect(page).to_have_url(re.compile(r"q=khai(\+|%20)sinh"))
+    page.get_by_text("Lọc thêm").click()
     page.get_by_label("Cấp thực hiện").select_option("district")
     expect(page.get_by_text("Không tìm thấy thủ tục phù hợp")).to_be_visible()
 

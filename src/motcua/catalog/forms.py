@@ -42,6 +42,11 @@ class CatalogSearchForm(forms.Form):
             agencies.order_by("tier", "path").values_list("code", "name")
         )
 
+    @property
+    def has_filters(self) -> bool:
+        """Whether a filter other than the words is chosen (the filters then show open)."""
+        return any(self.data.get(name) for name in ("tier", "agency", "sector", "level"))
+
     def catalog_query(self) -> CatalogQuery:
         data = self.cleaned_data if self.is_valid() else {}
         return CatalogQuery(

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from motcua.agencies.models import Agency, Tier
 from motcua.catalog.forms import CatalogSearchForm
-from motcua.catalog.models import Level, Procedure
+from motcua.catalog.models import Level, Procedure, ProcedureTier
 
 
 def home(request):
@@ -13,7 +13,13 @@ def home(request):
         online=Count("pk", filter=Q(level__gte=Level.SUBMISSION)),
         full=Count("pk", filter=Q(level=Level.PAYMENT)),
     )
-    context = {"form": CatalogSearchForm(), "figures": figures, "tiers": Tier.choices}
+    per_tier = dict(
+        ProcedureTier.objects.filter(procedure__published=True)
+        .values_list("tier")
+        .annotate(count=Count("pk"))
+    )
+    tiers = [(tier, label, per_tier[tier]) for tier, label in Tier.choices if per_tier.get(tier)]
+    context = {"form": CatalogSearchForm(), "figures": figures, "tiers": tiers}
     return render(request, "portal/home.html", context)
 
 
