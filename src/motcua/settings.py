@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "motcua.agencies",
     "motcua.catalog",
     "motcua.portal",
+    "motcua.dossiers",
     "motcua.demo",
 ]
 
@@ -88,6 +89,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = config.cache(config.env_str("REDIS_URL"))
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["motcua.accounts.backends.ContactBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dossiers:list"
+LOGOUT_REDIRECT_URL = "portal:home"
+SMS_BACKEND = config.env_str("SMS_BACKEND", "motcua.accounts.sms.ConsoleSmsBackend")
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -113,6 +119,8 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = config.storages(DEBUG, MEDIA_ROOT)
+UPLOAD_MAX_FILE_MB = config.env_int("UPLOAD_MAX_FILE_MB", 10)
+UPLOAD_MAX_DOSSIER_MB = config.env_int("UPLOAD_MAX_DOSSIER_MB", 50)
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 

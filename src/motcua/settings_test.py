@@ -16,3 +16,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+SMS_BACKEND = "motcua.accounts.sms.LocmemSmsBackend"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -20,6 +20,8 @@ admin.site.site_title = _("Motcua administration")
 
 urlpatterns = [
     path("", include("motcua.portal.urls")),
+    path("", include("motcua.dossiers.urls")),
+    path("tai-khoan/", include("motcua.accounts.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -27,6 +27,12 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=16, unique=True, null=True, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    id_number = models.CharField(
+        _("CCCD number"), max_length=12, unique=True, null=True, blank=True
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
     kind = models.CharField(
         _("account kind"), max_length=16, choices=AccountKind.choices, default=AccountKind.CITIZEN
     )
@@ -46,3 +52,20 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+
+class OneTimeCode(models.Model):
+    """A short code sent by SMS or e-mail to confirm an account; only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="one_time_codes")
+    code_hash = models.CharField(max_length=128)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.expires_at:%Y-%m-%d %H:%M}"

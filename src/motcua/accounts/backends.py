@@ -1,0 +1,15 @@
+from django.contrib.auth.backends import ModelBackend
+
+from motcua.accounts.services import find_by_contact
+
+
+class ContactBackend(ModelBackend):
+    """Log in with a username, a phone number (any common spelling) or an e-mail address."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if not username or not password:
+            return None
+        user = find_by_contact(username)
+        if user and user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,119 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.models import AccountKind, User
+from motcua.accounts.services import find_by_contact, parse_contact
+from motcua.core.validators import validate_cccd, validate_tax_code
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Phone number, e-mail or username"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+
+class RegisterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("I register as"),
+        choices=[(AccountKind.CITIZEN, _("a citizen")), (AccountKind.BUSINESS, _("a business"))],
+        initial=AccountKind.CITIZEN,
+        widget=forms.RadioSelect,
+    )
+    full_name = forms.CharField(label=_("Full name (or business name)"), max_length=150)
+    contact = forms.CharField(
+        label=_("Mobile phone number or e-mail"),
+        max_length=254,
+        help_text=_("We send a confirmation code to it."),
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    id_number = forms.CharField(label=_("CCCD number"), max_length=12, required=False)
+    tax_code = forms.CharField(label=_("Tax code (businesses)"), max_length=14, required=False)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_contact(self):
+        contact = self.cleaned_data["contact"]
+        try:
+            kind, value = parse_contact(contact)
+        except ValidationError as error:
+            raise ValidationError(
+                _("Enter a mobile phone number (10 digits) or an e-mail address.")
+            ) from error
+        if find_by_contact(value):
+            raise ValidationError(_("An account with this phone number or e-mail already exists."))
+        self.contact_kind = kind
+        return value
+
+    def clean_id_number(self):
+        number = self.cleaned_data["id_number"].strip()
+        if number and User.objects.filter(id_number=number).exists():
+            raise ValidationError(_("An account with this CCCD number already exists."))
+        return number or None
+
+    def clean(self):
+        cleaned = super().clean()
+        number, birth = cleaned.get("id_number"), cleaned.get("birth_date")
+        if number:
+            try:
+                validate_cccd(number, birth)
+            except ValidationError as error:
+                self.add_error("id_number", error)
+        if cleaned.get("kind") == AccountKind.BUSINESS:
+            try:
+                validate_tax_code(cleaned.get("tax_code", ""))
+            except ValidationError as error:
+                self.add_error("tax_code", error)
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            try:
+                password_validation.validate_password(first)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+    def save(self) -> User:
+        """An inactive account; the one-time code activates it."""
+        data = self.cleaned_data
+        user = User(
+            username=data["contact"],
+            full_name=data["full_name"],
+            kind=data["kind"],
+            birth_date=data.get("birth_date"),
+            id_number=data.get("id_number"),
+            tax_code=data.get("tax_code", ""),
+            is_active=False,
+        )
+        if self.contact_kind == "phone":
+            user.phone = data["contact"]
+        else:
+            user.email = data["contact"]
+        user.set_password(data["password1"])
+        user.save()
+        return user
+
+
+class ConfirmForm(forms.Form):
+    code = forms.CharField(
+        label=_("Confirmation code"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -1,0 +1,12 @@
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+
+from motcua.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("dang-nhap/", views.MotcuaLoginView.as_view(), name="login"),
+    path("dang-xuat/", LogoutView.as_view(), name="logout"),
+    path("dang-ky/", views.register, name="register"),
+    path("xac-nhan/", views.confirm, name="confirm"),
+]

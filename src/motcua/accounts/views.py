@@ -1,0 +1,52 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.views import LoginView
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from motcua.accounts.forms import ConfirmForm, LoginForm, RegisterForm
+from motcua.accounts.models import User
+from motcua.accounts.services import confirm_code, send_code
+
+PENDING = "pending_account"
+
+
+class MotcuaLoginView(LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        send_code(user)
+        request.session[PENDING] = user.pk
+        return redirect("accounts:confirm")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request):
+    pending = request.session.get(PENDING)
+    if pending is None:
+        return redirect("accounts:register")
+    user = get_object_or_404(User, pk=pending, is_active=False)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and "resend" in request.POST:
+        send_code(user)
+        messages.info(request, _("A new code has been sent."))
+        return redirect("accounts:confirm")
+    if request.method == "POST" and form.is_valid():
+        if confirm_code(user, form.cleaned_data["code"]):
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+            del request.session[PENDING]
+            login(request, user, backend="motcua.accounts.backends.ContactBackend")
+            messages.success(request, _("Your account is confirmed. Welcome!"))
+            return redirect("portal:home")
+        form.add_error("code", _("This code is wrong or has expired."))
+    contact = user.phone or user.email
+    return render(request, "accounts/confirm.html", {"form": form, "contact": contact})

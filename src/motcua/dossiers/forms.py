@@ -1,0 +1,103 @@
+"""The online submission form, built from the procedure's declarative definition."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import Procedure
+from motcua.core.validators import FIELD_VALIDATORS
+from motcua.dossiers.uploads import check_upload
+
+
+def _field(definition: dict[str, Any]) -> forms.Field:
+    kind = definition["type"]
+    options: dict[str, Any] = {
+        "label": definition["label"],
+        "required": definition.get("required", False),
+        "help_text": definition.get("help_text", ""),
+    }
+    validator = FIELD_VALIDATORS.get(definition.get("validator", ""))
+    if validator:
+        options["validators"] = [validator]
+    choices = [(choice, choice) for choice in definition.get("choices", [])]
+    if kind == "textarea":
+        return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}), **options)
+    if kind == "integer":
+        return forms.IntegerField(min_value=0, max_value=1_000_000, **options)
+    if kind == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **options)
+    if kind == "select":
+        return forms.ChoiceField(choices=[("", "—"), *choices], **options)
+    if kind == "radio":
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **options)
+    if kind == "checkbox":
+        return forms.BooleanField(**options)
+    return forms.CharField(max_length=500, **options)
+
+
+class SubmissionForm(forms.Form):
+    """Answers, receiving agency and files of one dossier.
+
+    With `for_draft`, nothing is required: a draft keeps whatever the applicant has so far.
+    `attached` names the documents (by id) a draft already has files for.
+    """
+
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        procedure: Procedure,
+        *args,
+        for_draft: bool = False,
+        attached: set[int] = frozenset(),
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        agencies = list(procedure.agencies.all())
+        if len(agencies) > 1:
+            self.fields["agency"] = forms.ChoiceField(
+                label=_("Where to submit"),
+                choices=[("", "—"), *((a.code, a.name) for a in agencies)],
+            )
+        for definition in procedure.form_fields:
+            self.fields[f"field_{definition['name']}"] = _field(definition)
+        for document in procedure.documents.all():
+            self.fields[f"document_{document.pk}"] = forms.FileField(
+                label=document.name,
+                required=document.mandatory and document.pk not in attached,
+                validators=[check_upload],
+                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+            )
+        if for_draft:
+            for name, field in self.fields.items():
+                field.required = name == "token"
+
+    def answer_fields(self):
+        return [self[name] for name in self.fields if name.startswith("field_")]
+
+    def document_fields(self):
+        return [self[name] for name in self.fields if name.startswith("document_")]
+
+    def answers(self) -> dict[str, Any]:
+        """The form answers as JSON-ready values, keyed by the definition's names."""
+        values = {}
+        for name, value in self.cleaned_data.items():
+            if name.startswith("field_") and value not in (None, ""):
+                is_date = isinstance(value, datetime.date)
+                values[name.removeprefix("field_")] = value.isoformat() if is_date else value
+        return values
+
+    def agency_code(self) -> str | None:
+        return self.cleaned_data.get("agency") or None
+
+    def uploads(self) -> dict[int, Any]:
+        return {
+            int(name.removeprefix("document_")): upload
+            for name, upload in self.cleaned_data.items()
+            if name.startswith("document_") and upload
+        }

@@ -1,0 +1,158 @@
+"""Dossiers (hồ sơ): one application by a citizen or a business, from draft to result."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.agencies.models import Agency
+from motcua.catalog.models import Procedure, RequiredDocument
+
+
+class Channel(models.TextChoices):
+    """How the dossier reached the agency; the online share counts these (national codes 1–3)."""
+
+    DESK = "desk", _("At the desk")
+    ONLINE = "online", _("Online")
+    POST = "post", _("By post")
+
+
+class Status(models.TextChoices):
+    """A dossier's state; the national portal's status codes are in NATIONAL_STATUS."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, awaiting the desk")
+    ACCEPTED = "accepted", _("Accepted")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    PROCESSING = "processing", _("Being processed")
+    SUPPLEMENT = "supplement", _("Supplement requested")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    STOPPED = "stopped", _("Processing stopped")
+    FINISHED = "finished", _("Result ready")
+    RETURNED = "returned", _("Result returned")
+
+
+NATIONAL_STATUS = {
+    Status.SUBMITTED: 1,
+    Status.ACCEPTED: 2,
+    Status.NOT_ACCEPTED: 3,
+    Status.PROCESSING: 4,
+    Status.SUPPLEMENT: 5,
+    Status.WITHDRAWN: 7,
+    Status.STOPPED: 8,
+    Status.FINISHED: 9,
+    Status.RETURNED: 10,
+}
+
+
+class DailySequence(models.Model):
+    """The last dossier number an agency gave on a day; codes are gap-free per agency and day."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="daily_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}: {self.last}"
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("dossier code"), max_length=48, unique=True, null=True, blank=True)
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("receiving agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    applicant_name = models.CharField(_("applicant"), max_length=200)
+    applicant_phone = models.CharField(_("phone"), max_length=16, blank=True)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    form_data = models.JSONField(_("form answers"), default=dict, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    due_date = models.DateField(_("appointment date"), null=True, blank=True)
+    # The client's Idempotency-Key (or the form's one-time token): a retried submission
+    # finds the dossier it already created instead of creating a second one.
+    idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-submitted_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="dossier_idempotency_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["agency", "status"])]
+
+    def __str__(self) -> str:
+        return self.code or _("Draft of %(procedure)s") % {"procedure": self.procedure.name}
+
+
+class Attachment(models.Model):
+    """A file the applicant handed in for one of the procedure's required documents."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        RequiredDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to="dossiers/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Event(models.Model):
+    """One step of a dossier's history: what happened, when, by whom."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("dossier event")
+        verbose_name_plural = _("dossier events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.from_status} → {self.to_status}"

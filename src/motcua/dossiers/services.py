@@ -1,0 +1,113 @@
+"""What happens to a dossier, in one place: pages, the API and the desk all call these."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.agencies.models import Agency
+from motcua.core.calendar import add_working_days
+from motcua.dossiers.codes import next_code
+from motcua.dossiers.models import Attachment, Channel, Dossier, Event, Status
+from motcua.dossiers.uploads import check_total, check_upload
+
+
+def record(dossier: Dossier, to_status: str, actor=None, note: str = "") -> Event:
+    """Move `dossier` to `to_status` and write the step into its history."""
+    event = Event.objects.create(
+        dossier=dossier,
+        actor=actor,
+        from_status=dossier.status,
+        to_status=to_status,
+        note=note,
+    )
+    dossier.status = to_status
+    dossier.save(update_fields=["status", "updated_at"])
+    return event
+
+
+def submit(dossier: Dossier, actor=None, now: datetime.datetime | None = None) -> Dossier:
+    """Register a complete draft: give it its code and its appointment date.
+
+    The processing time counts in working days from the next working day after receipt.
+    Submitting a dossier that is no longer a draft changes nothing (a double click, a retry).
+    """
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if dossier.status != Status.DRAFT:
+            return dossier
+        if dossier.agency is None:
+            raise ValidationError(_("Choose where to submit the dossier."), code="agency")
+        now = now or timezone.now()
+        today = timezone.localdate(now)
+        dossier.code = next_code(dossier.agency, today)
+        dossier.submitted_at = now
+        dossier.due_date = add_working_days(today, dossier.procedure.processing_days)
+        dossier.save(update_fields=["code", "submitted_at", "due_date", "updated_at"])
+        record(dossier, Status.SUBMITTED, actor)
+    return dossier
+
+
+def save_draft(
+    dossier: Dossier, answers: dict, agency: Agency | None, uploads: dict[int, UploadedFile]
+) -> None:
+    """Keep the applicant's answers and files; a file for a document replaces the earlier one."""
+    kept = dossier.attachments.exclude(document_id__in=uploads)
+    check_total([a.size for a in kept] + [u.size for u in uploads.values()])
+    with transaction.atomic():
+        dossier.form_data = {**dossier.form_data, **answers}
+        dossier.agency = agency or dossier.agency
+        dossier.save(update_fields=["form_data", "agency", "updated_at"])
+        dossier.attachments.filter(document_id__in=uploads).delete()
+        for document_id, upload in uploads.items():
+            Attachment.objects.create(
+                dossier=dossier,
+                document_id=document_id,
+                file=upload,
+                original_name=upload.name[:255],
+                content_type=check_upload(upload),
+                size=upload.size,
+            )
+
+
+def start_draft(
+    *,
+    procedure,
+    agency: Agency | None,
+    applicant,
+    form_data: dict,
+    channel: str = Channel.ONLINE,
+    idempotency_key: str = "",
+) -> tuple[Dossier, bool]:
+    """A new draft, or the dossier this applicant already made with the same idempotency key.
+
+    Answers the dossier and whether it was created now.
+    """
+    if idempotency_key:
+        existing = Dossier.objects.filter(
+            applicant=applicant, idempotency_key=idempotency_key
+        ).first()
+        if existing:
+            return existing, False
+    try:
+        with transaction.atomic():
+            dossier = Dossier.objects.create(
+                procedure=procedure,
+                agency=agency,
+                applicant=applicant,
+                applicant_name=applicant.full_name or applicant.get_username(),
+                applicant_phone=applicant.phone or "",
+                applicant_email=applicant.email,
+                channel=channel,
+                form_data=form_data,
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        # Two identical requests raced; the other one created it.
+        return Dossier.objects.get(applicant=applicant, idempotency_key=idempotency_key), False
+    return dossier, True
