@@ -1,6 +1,14 @@
 import pytest
+from django.core.cache import cache
 
+from motcua.accounts.models import User
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate limits count in the cache: each test starts with none spent."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -67,3 +75,38 @@ def catalog(province):
             level=1,
         ),
     }
+
+
+@pytest.fixture
+def citizen(db):
+    return User.objects.create_user(
+        "0905123456",
+        password="hoa-sen-tren-song",
+        full_name="Trần Văn Bình",
+        phone="0905123456",
+        id_number="046085001234",
+    )
+
+
+@pytest.fixture
+def marriage(catalog):
+    procedure = catalog["marriage"]
+    procedure.form_fields = [
+        {"name": "ho_ten", "label": "Họ và tên", "type": "text", "required": True},
+        {
+            "name": "cccd_vo",
+            "label": "Số CCCD bên nữ",
+            "type": "text",
+            "required": True,
+            "validator": "cccd",
+        },
+        {"name": "so_ban", "label": "Số bản sao", "type": "integer", "required": False},
+    ]
+    procedure.save()
+    return procedure
+
+
+@pytest.fixture
+def signed_in(client, citizen):
+    client.force_login(citizen)
+    return client

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from motcua.accounts.models import User
 from motcua.dossiers import services
 from motcua.dossiers.models import Attachment, Dossier, Status
 
@@ -21,41 +20,6 @@ PNG = base64.b64decode(
 
 def pdf(name="to-khai.pdf", size=0):
     return SimpleUploadedFile(name, PDF + b"0" * size, content_type="application/pdf")
-
-
-@pytest.fixture
-def citizen(db):
-    return User.objects.create_user(
-        "0905123456",
-        password="hoa-sen-tren-song",
-        full_name="Trần Văn Bình",
-        phone="0905123456",
-        id_number="046085001234",
-    )
-
-
-@pytest.fixture
-def marriage(catalog):
-    procedure = catalog["marriage"]
-    procedure.form_fields = [
-        {"name": "ho_ten", "label": "Họ và tên", "type": "text", "required": True},
-        {
-            "name": "cccd_vo",
-            "label": "Số CCCD bên nữ",
-            "type": "text",
-            "required": True,
-            "validator": "cccd",
-        },
-        {"name": "so_ban", "label": "Số bản sao", "type": "integer", "required": False},
-    ]
-    procedure.save()
-    return procedure
-
-
-@pytest.fixture
-def signed_in(client, citizen):
-    client.force_login(citizen)
-    return client
 
 
 def form_data(marriage, **changes):

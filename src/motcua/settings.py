@@ -4,6 +4,7 @@ see docs/configuration.md."""
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from motcua import config
 
@@ -89,11 +90,37 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = config.cache(config.env_str("REDIS_URL"))
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["motcua.accounts.backends.ContactBackend"]
+AUTHENTICATION_BACKENDS = [
+    "motcua.accounts.backends.ContactBackend",
+    "motcua.accounts.oidc.NationalIdentityBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dossiers:list"
 LOGOUT_REDIRECT_URL = "portal:home"
+API_TOKEN_LIFETIME = config.env_int("API_TOKEN_LIFETIME", 8 * 3600)
 SMS_BACKEND = config.env_str("SMS_BACKEND", "motcua.accounts.sms.ConsoleSmsBackend")
+
+# Single sign-on with the national identity provider (VNeID) through OpenID Connect
+# (mozilla-django-oidc, motcua.accounts.oidc); off while OIDC_CLIENT_ID is empty.
+OIDC_RP_CLIENT_ID = config.env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = config.env_str("OIDC_CLIENT_SECRET")
+OIDC_ISSUER = config.env_str("OIDC_ISSUER")
+# Empty endpoints come from the issuer's /.well-known/openid-configuration.
+OIDC_OP_AUTHORIZATION_ENDPOINT = config.env_str("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = config.env_str("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = config.env_str("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = config.env_str("OIDC_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = config.env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = config.env_str("OIDC_SCOPES", "openid profile email phone")
+OIDC_CCCD_CLAIM = config.env_str("OIDC_CCCD_CLAIM", "cccd")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = config.env_int("OIDC_TIMEOUT", 10)
+OIDC_AUTHENTICATE_CLASS = "motcua.accounts.oidc.AuthenticationRequestView"
+OIDC_CALLBACK_CLASS = "motcua.accounts.oidc.CallbackView"
+_OIDC_ENDPOINTS = (OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT)
+if OIDC_RP_CLIENT_ID and not OIDC_ISSUER and not all(_OIDC_ENDPOINTS):
+    raise ImproperlyConfigured("OIDC_CLIENT_ID needs OIDC_ISSUER or every OIDC_*_ENDPOINT")
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -153,7 +180,11 @@ if config.env_bool("TRUST_X_FORWARDED_PROTO", False):
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "motcua.core.api.StandardPagination",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "motcua.accounts.authentication.BearerAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"login": "10/minute", "lookup": "20/minute"},
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -168,6 +199,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ServiceLevelEnum": "motcua.catalog.models.Level",
+        "SatisfactionEnum": "motcua.dossiers.models.Satisfaction",
+    },
 }
 
 LOGGING = {
@@ -175,4 +210,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": config.env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -1,11 +1,15 @@
-"""Settings for the test suite: the production settings with a fixed key and fast hashing."""
+"""Settings for the test suite: the production settings with a fixed key, fast hashing and an
+OpenID provider (django-oauth-toolkit) for the single sign-on tests."""
 
 import os
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 os.environ.setdefault("SECRET_KEY", "test-suite-only-key")
 
 from motcua.settings import *  # noqa: F403
-from motcua.settings import STORAGES
+from motcua.settings import INSTALLED_APPS, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -18,3 +22,25 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SMS_BACKEND = "motcua.accounts.sms.LocmemSmsBackend"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def _signing_key() -> str:
+    """A fresh RSA key for the test identity provider, so that no private key is committed."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+# Single sign-on stays off unless a test turns it on; tests/oidc_provider.py is the OpenID
+# provider it is tested against, served by the live server under /idp/.
+OIDC_RP_CLIENT_ID = ""
+INSTALLED_APPS = [*INSTALLED_APPS, "oauth2_provider"]
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _signing_key(),
+    "OAUTH2_VALIDATOR_CLASS": "tests.oidc_provider.NationalIdentityValidator",
+    "SCOPES": {"openid": "OpenID", "profile": "Name", "email": "E-mail", "phone": "Phone"},
+}

@@ -6,14 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from motcua.accounts.api import TokenView
 from motcua.agencies.api import AgencyViewSet
 from motcua.catalog.api import ProcedureViewSet, SectorViewSet
+from motcua.dossiers.api import DossierViewSet, LookupView
 
 router = DefaultRouter()
 router.trailing_slash = "/?"
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("procedures", ProcedureViewSet, basename="procedure")
 router.register("sectors", SectorViewSet, basename="sector")
+router.register("dossiers", DossierViewSet, basename="dossier")
 
 admin.site.site_header = _("Motcua administration")
 admin.site.site_title = _("Motcua administration")
@@ -21,10 +24,13 @@ admin.site.site_title = _("Motcua administration")
 urlpatterns = [
     path("", include("motcua.portal.urls")),
     path("", include("motcua.dossiers.urls")),
+    path("tai-khoan/oidc/", include("mozilla_django_oidc.urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/auth/token", TokenView.as_view(), name="api-token"),
+    path("api/v1/lookup/<str:code>", LookupView.as_view(), name="api-lookup"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -32,6 +32,9 @@ class User(AbstractUser):
         _("CCCD number"), max_length=12, unique=True, null=True, blank=True
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
+    # Set once the national identity provider vouched for this person (synced upward as
+    # "account verified by VNeID"); a CCCD typed at registration proves nothing.
+    identity_verified = models.BooleanField(_("identity verified by VNeID"), default=False)
     tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
     kind = models.CharField(
         _("account kind"), max_length=16, choices=AccountKind.choices, default=AccountKind.CITIZEN
@@ -69,3 +72,19 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients (mobile apps, kiosks); only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.expires_at:%Y-%m-%d %H:%M}"

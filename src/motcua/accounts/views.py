@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from motcua.accounts.forms import ConfirmForm, LoginForm, RegisterForm
 from motcua.accounts.models import User
+from motcua.accounts.oidc import sso_enabled
 from motcua.accounts.services import confirm_code, send_code
 
 PENDING = "pending_account"
@@ -15,6 +16,9 @@ PENDING = "pending_account"
 class MotcuaLoginView(LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, sso_enabled=sso_enabled())
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Procedure
 from motcua.core.validators import FIELD_VALIDATORS
+from motcua.dossiers.models import Satisfaction
 from motcua.dossiers.uploads import check_upload
 
 
@@ -101,3 +102,60 @@ class SubmissionForm(forms.Form):
             for name, upload in self.cleaned_data.items()
             if name.startswith("document_") and upload
         }
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input, each checked by content (as Django's docs suggest)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        files = data if isinstance(data, list | tuple) else [data]
+        return [single(item, initial) for item in files if item]
+
+
+class SupplementAnswerForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Documents asked for (PDF, JPEG or PNG)"), required=False, validators=[]
+    )
+    note = forms.CharField(
+        label=_("Your answer"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        for upload in files:
+            check_upload(upload)
+        return files
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw it? (optional)"),
+        required=False,
+        max_length=500,
+    )
+
+
+class RatingForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("How satisfied are you with the service?"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

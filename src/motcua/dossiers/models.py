@@ -123,6 +123,9 @@ class Attachment(models.Model):
     document = models.ForeignKey(
         RequiredDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    supplement = models.ForeignKey(
+        "SupplementRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="files"
+    )
     file = models.FileField(_("file"), upload_to="dossiers/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=100)
@@ -156,3 +159,50 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} {self.from_status} → {self.to_status}"
+
+
+class SupplementRequest(models.Model):
+    """An official's request for more documents; the clock waits while the applicant answers."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplements")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"))
+    items = models.JSONField(_("what is missing"), default=list)
+    note = models.TextField(_("note"), blank=True)
+    # Working days left before the appointment when the request came; empty when the dossier
+    # was not yet accepted, so that the full processing time starts once it is complete.
+    remaining_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answer_note = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("supplement request")
+        verbose_name_plural = _("supplement requests")
+        ordering = ["requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.requested_at:%Y-%m-%d}"
+
+
+class Satisfaction(models.TextChoices):
+    VERY_SATISFIED = "very_satisfied", _("Very satisfied")
+    SATISFIED = "satisfied", _("Satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class Rating(models.Model):
+    """The applicant's judgement of the service once the result is out; one per dossier."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    level = models.CharField(_("satisfaction"), max_length=16, choices=Satisfaction.choices)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.get_level_display()}"

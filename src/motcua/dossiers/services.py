@@ -11,9 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
-from motcua.core.calendar import add_working_days
+from motcua.core.calendar import add_working_days, working_days_between
+from motcua.dossiers import workflow
 from motcua.dossiers.codes import next_code
-from motcua.dossiers.models import Attachment, Channel, Dossier, Event, Status
+from motcua.dossiers.models import (
+    Attachment,
+    Channel,
+    Dossier,
+    Event,
+    Rating,
+    Status,
+    SupplementRequest,
+)
 from motcua.dossiers.uploads import check_total, check_upload
 
 
@@ -111,3 +120,82 @@ def start_draft(
         # Two identical requests raced; the other one created it.
         return Dossier.objects.get(applicant=applicant, idempotency_key=idempotency_key), False
     return dossier, True
+
+
+def _locked(dossier: Dossier, action: str) -> tuple[Dossier, workflow.Transition]:
+    """The dossier's current row, locked for this transaction, and the allowed transition."""
+    current = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    return current, workflow.check(current, action)
+
+
+@transaction.atomic
+def withdraw(dossier: Dossier, applicant, reason: str = "") -> Dossier:
+    dossier, transition = _locked(dossier, "withdraw")
+    record(dossier, transition.target, applicant, reason)
+    return dossier
+
+
+@transaction.atomic
+def request_supplement(
+    dossier: Dossier, official, items: list[str], note: str = "", now=None
+) -> SupplementRequest:
+    """Ask the applicant for what is missing; the appointment waits for the answer."""
+    if not [item for item in items if item.strip()]:
+        raise ValidationError(_("List what is missing."), code="items")
+    dossier, transition = _locked(dossier, "request_supplement")
+    now = now or timezone.now()
+    accepted = dossier.status != Status.SUBMITTED and dossier.due_date is not None
+    remaining = (
+        working_days_between(timezone.localdate(now), dossier.due_date) if accepted else None
+    )
+    request = SupplementRequest.objects.create(
+        dossier=dossier,
+        requested_by=official,
+        requested_at=now,
+        items=[item.strip() for item in items if item.strip()],
+        note=note,
+        remaining_days=remaining,
+    )
+    record(dossier, transition.target, official, "; ".join(request.items))
+    return request
+
+
+@transaction.atomic
+def answer_supplement(
+    dossier: Dossier, applicant, uploads: list[UploadedFile], note: str = "", now=None
+) -> Dossier:
+    """Hand in what was asked; the clock goes on from where it stopped."""
+    dossier, _transition = _locked(dossier, "answer_supplement")
+    request = dossier.supplements.filter(answered_at=None).last()
+    if not uploads and not note.strip():
+        raise ValidationError(_("Attach the documents asked for or write an answer."))
+    kept = list(dossier.attachments.values_list("size", flat=True))
+    check_total(kept + [upload.size for upload in uploads])
+    now = now or timezone.now()
+    for upload in uploads:
+        Attachment.objects.create(
+            dossier=dossier,
+            supplement=request,
+            file=upload,
+            original_name=upload.name[:255],
+            content_type=check_upload(upload),
+            size=upload.size,
+        )
+    request.answered_at, request.answer_note = now, note
+    request.save(update_fields=["answered_at", "answer_note"])
+    days = request.remaining_days
+    if days is None:
+        days = dossier.procedure.processing_days
+    dossier.due_date = add_working_days(timezone.localdate(now), days)
+    dossier.save(update_fields=["due_date", "updated_at"])
+    back_to = dossier.events.filter(to_status=Status.SUPPLEMENT).last().from_status
+    record(dossier, back_to, applicant, note)
+    return dossier
+
+
+def rate(dossier: Dossier, level: str, comment: str = "") -> Rating:
+    if dossier.status not in workflow.RATABLE:
+        raise workflow.TransitionRefused(_("A dossier can be rated once its result is out."))
+    if Rating.objects.filter(dossier=dossier).exists():
+        raise workflow.TransitionRefused(_("This dossier has already been rated."))
+    return Rating.objects.create(dossier=dossier, level=level, comment=comment)

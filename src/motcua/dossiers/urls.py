@@ -1,11 +1,15 @@
 from django.urls import path
 
-from motcua.dossiers import views
+from motcua.dossiers import receipts, views
 
 app_name = "dossiers"
 urlpatterns = [
     path("thu-tuc/<str:code>/nop/", views.apply, name="apply"),
     path("ho-so/", views.my_dossiers, name="list"),
+    path("ho-so/<str:code>/giay-tiep-nhan.pdf", receipts.download_receipt, name="receipt"),
     path("ho-so/<str:code>/", views.detail, name="detail"),
+    path("ho-so/<str:code>/bo-sung/", views.answer_supplement, name="answer_supplement"),
+    path("ho-so/<str:code>/rut/", views.withdraw, name="withdraw"),
+    path("ho-so/<str:code>/danh-gia/", views.rate, name="rate"),
     path("tra-cuu/", views.lookup, name="lookup"),
 ]

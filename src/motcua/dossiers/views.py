@@ -6,13 +6,15 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.catalog.models import Procedure
-from motcua.dossiers import services
-from motcua.dossiers.forms import SubmissionForm
+from motcua.dossiers import services, workflow
+from motcua.dossiers.forms import RatingForm, SubmissionForm, SupplementAnswerForm, WithdrawForm
 from motcua.dossiers.models import Status
 from motcua.dossiers.queries import publicly_traceable, visible_to_applicant
+from motcua.dossiers.submission import save_submission
+from motcua.dossiers.workflow import APPLICANT, TransitionRefused
 
 LOOKUPS_PER_MINUTE = 20
 PROFILE_BY_VALIDATOR = {"cccd": "id_number", "phone": "phone", "email": "email"}
@@ -82,25 +84,11 @@ def _save(request, procedure, draft):
     )
     if not form.is_valid():
         return _render_apply(request, procedure, form, draft, status=400)
-    agencies = list(procedure.agencies.all())
-    code = form.agency_code()
-    agency = next(
-        (a for a in agencies if a.code == code), agencies[0] if len(agencies) == 1 else None
-    )
-    dossier, _created = services.start_draft(
-        procedure=procedure,
-        agency=agency,
-        applicant=request.user,
-        form_data={},
-        idempotency_key=form.cleaned_data["token"],
-    )
     try:
-        services.save_draft(dossier, form.answers(), agency, form.uploads())
-        if submitting:
-            dossier = services.submit(dossier, actor=request.user)
+        dossier = save_submission(procedure, request.user, form, submitting)
     except ValidationError as error:
         form.add_error(None, error)
-        return _render_apply(request, procedure, form, dossier, status=400)
+        return _render_apply(request, procedure, form, draft, status=400)
     if not submitting:
         messages.success(request, _("Your draft is saved; you can come back to it at any time."))
         return redirect("dossiers:apply", code=procedure.code)
@@ -117,10 +105,23 @@ def my_dossiers(request):
 
 @login_required
 def detail(request, code: str):
-    dossier = get_object_or_404(
-        visible_to_applicant(request.user).prefetch_related("events", "attachments"), code=code
-    )
-    return render(request, "dossiers/detail.html", {"dossier": dossier})
+    return detail_page(request, _own_dossier(request, code))
+
+
+def detail_page(request, dossier, forms=None, status=200):
+    """The applicant's view of a dossier, with the forms of what they may do now."""
+    forms = forms or {}
+    open_request = dossier.supplements.filter(answered_at=None).last()
+    context = {
+        "dossier": dossier,
+        "open_request": open_request,
+        "can_withdraw": any(t.action == "withdraw" for t in workflow.allowed(dossier, APPLICANT)),
+        "can_rate": dossier.status in workflow.RATABLE and not hasattr(dossier, "rating"),
+        "supplement_form": forms.get("supplement") or SupplementAnswerForm(prefix="supplement"),
+        "withdraw_form": forms.get("withdraw") or WithdrawForm(prefix="withdraw"),
+        "rating_form": forms.get("rating") or RatingForm(prefix="rating"),
+    }
+    return render(request, "dossiers/detail.html", context, status=status)
 
 
 def lookup(request):
@@ -140,3 +141,58 @@ def _over_lookup_limit(request) -> bool:
     key = f"lookup:{request.META.get('REMOTE_ADDR', '')}"
     cache.add(key, 0, timeout=60)
     return cache.incr(key) > LOOKUPS_PER_MINUTE
+
+
+def _own_dossier(request, code: str):
+    return get_object_or_404(visible_to_applicant(request.user), code=code)
+
+
+def _act(request, code: str, form, action):
+    """Run `action(dossier, form)` for the applicant's own dossier; explain any refusal."""
+    dossier = _own_dossier(request, code)
+    if not form.is_valid():
+        return detail_page(request, dossier, forms={form.prefix or "form": form}, status=400)
+    try:
+        action(dossier, form)
+    except (TransitionRefused, ValidationError) as refusal:
+        message = getattr(refusal, "reason", None) or " ".join(refusal.messages)
+        messages.error(request, message)
+        return redirect("dossiers:detail", code=code)
+    return redirect("dossiers:detail", code=code)
+
+
+@login_required
+@require_POST
+def answer_supplement(request, code: str):
+    form = SupplementAnswerForm(request.POST, request.FILES, prefix="supplement")
+
+    def answer(dossier, form):
+        data = form.cleaned_data
+        services.answer_supplement(dossier, request.user, data["files"], data["note"])
+        messages.success(request, _("Your supplement has been handed in."))
+
+    return _act(request, code, form, answer)
+
+
+@login_required
+@require_POST
+def withdraw(request, code: str):
+    form = WithdrawForm(request.POST, prefix="withdraw")
+
+    def withdraw_it(dossier, form):
+        services.withdraw(dossier, request.user, form.cleaned_data["reason"])
+        messages.success(request, _("Your dossier has been withdrawn."))
+
+    return _act(request, code, form, withdraw_it)
+
+
+@login_required
+@require_POST
+def rate(request, code: str):
+    form = RatingForm(request.POST, prefix="rating")
+
+    def rate_it(dossier, form):
+        services.rate(dossier, form.cleaned_data["level"], form.cleaned_data["comment"])
+        messages.success(request, _("Thank you for your rating."))
+
+    return _act(request, code, form, rate_it)

@@ -1,0 +1,264 @@
+"""The citizen's journey for API clients: mobile apps, kiosks, the national portal."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from motcua.catalog.models import Procedure
+from motcua.dossiers import services
+from motcua.dossiers.forms import SubmissionForm, SupplementAnswerForm
+from motcua.dossiers.models import Dossier, Event, Satisfaction, Status
+from motcua.dossiers.queries import publicly_traceable, visible_to_applicant
+from motcua.dossiers.submission import save_submission
+from motcua.dossiers.workflow import TransitionRefused
+
+REFUSED = OpenApiResponse(description="The action is not allowed in the dossier's state.")
+NOT_FOUND = OpenApiResponse(description="No such dossier, or not the caller's.")
+INVALID = OpenApiResponse(description="Bad input; each field says why.")
+
+
+class EventSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(source="to_status")
+    status_label = serializers.CharField(source="get_to_status_display")
+
+    class Meta:
+        model = Event
+        fields = ["at", "status", "status_label", "note"]
+
+
+class DossierSerializer(serializers.ModelSerializer):
+    procedure = serializers.CharField(source="procedure.code")
+    procedure_name = serializers.CharField(source="procedure.name")
+    agency = serializers.CharField(source="agency.code", allow_null=True)
+    status_label = serializers.CharField(source="get_status_display")
+    documents = serializers.SerializerMethodField()
+    supplement_request = serializers.SerializerMethodField()
+    history = EventSerializer(source="events", many=True)
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "code",
+            "procedure",
+            "procedure_name",
+            "agency",
+            "channel",
+            "status",
+            "status_label",
+            "submitted_at",
+            "due_date",
+            "form_data",
+            "documents",
+            "supplement_request",
+            "history",
+        ]
+
+    def get_documents(self, dossier) -> list[dict]:
+        return [
+            {"name": a.original_name, "content_type": a.content_type, "size": a.size}
+            for a in dossier.attachments.all()
+        ]
+
+    def get_supplement_request(self, dossier) -> dict | None:
+        open_request = next((r for r in dossier.supplements.all() if r.answered_at is None), None)
+        if open_request is None:
+            return None
+        return {"items": open_request.items, "note": open_request.note}
+
+
+class LookupSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Dossier
+        fields = ["code", "status", "status_label", "submitted_at", "due_date"]
+
+
+class SubmissionRequest(serializers.Serializer):
+    procedure = serializers.CharField(help_text="Procedure code, e.g. 1.000894.")
+    agency = serializers.CharField(required=False, help_text="Code of the receiving agency.")
+    fields = serializers.JSONField(
+        required=False, help_text="The form answers by field name (a JSON object)."
+    )
+    document_ID = serializers.FileField(
+        required=False, help_text="One file per required document: document_<its id>."
+    )
+
+
+class WithdrawRequest(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class SupplementRequest(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class RatingRequest(serializers.Serializer):
+    level = serializers.ChoiceField(Satisfaction.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+def _refused(refusal: TransitionRefused) -> Response:
+    return Response({"detail": refusal.reason}, status=status.HTTP_409_CONFLICT)
+
+
+class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The caller's own dossiers; any other dossier answers 404."""
+
+    serializer_class = DossierSerializer
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return (
+            visible_to_applicant(self.request.user)
+            .exclude(status=Status.DRAFT)
+            .prefetch_related("attachments", "events", Prefetch("supplements"))
+        )
+
+    @extend_schema(
+        summary="Submit a dossier online",
+        request={"multipart/form-data": SubmissionRequest, "application/json": SubmissionRequest},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Sent again with a retried request, it returns the same dossier.",
+            )
+        ],
+        responses={
+            201: DossierSerializer,
+            200: OpenApiResponse(DossierSerializer, description="Replay of an earlier request."),
+            400: INVALID,
+            404: OpenApiResponse(description="No published online procedure with this code."),
+        },
+    )
+    def create(self, request):
+        procedure = get_object_or_404(
+            Procedure.objects.filter(published=True, level__gte=3),
+            code=request.data.get("procedure"),
+        )
+        key = request.headers.get("Idempotency-Key", "")[:64] or uuid.uuid4().hex
+        earlier = self.get_queryset().filter(idempotency_key=key).first()
+        if earlier:
+            return Response(self.get_serializer(earlier).data, status=status.HTTP_200_OK)
+        form = SubmissionForm(procedure, _form_data(request.data, key), request.FILES)
+        if not form.is_valid():
+            raise ApiValidationError(form.errors.get_json_data())
+        try:
+            dossier = save_submission(procedure, request.user, form, submitting=True)
+        except ValidationError as error:
+            raise ApiValidationError({"detail": error.messages}) from error
+        dossier = self.get_queryset().get(pk=dossier.pk)
+        return Response(self.get_serializer(dossier).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Withdraw a dossier not yet decided",
+        request=WithdrawRequest,
+        responses={200: DossierSerializer, 404: NOT_FOUND, 409: REFUSED},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, code=None):
+        given = WithdrawRequest(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            services.withdraw(
+                self.get_object(), request.user, given.validated_data.get("reason", "")
+            )
+        except TransitionRefused as refusal:
+            return _refused(refusal)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Hand in what a supplement request asks for",
+        request={"multipart/form-data": SupplementRequest},
+        responses={200: DossierSerializer, 400: INVALID, 404: NOT_FOUND, 409: REFUSED},
+    )
+    @action(detail=True, methods=["post"])
+    def supplement(self, request, code=None):
+        dossier = self.get_object()
+        form = SupplementAnswerForm(request.data, request.FILES)
+        if not form.is_valid():
+            raise ApiValidationError(form.errors.get_json_data())
+        try:
+            services.answer_supplement(
+                dossier, request.user, form.cleaned_data["files"], form.cleaned_data["note"]
+            )
+        except TransitionRefused as refusal:
+            return _refused(refusal)
+        except ValidationError as error:
+            raise ApiValidationError({"detail": error.messages}) from error
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Rate the service once the result is out",
+        request=RatingRequest,
+        responses={201: RatingRequest, 400: INVALID, 404: NOT_FOUND, 409: REFUSED},
+    )
+    @action(detail=True, methods=["post"])
+    def rating(self, request, code=None):
+        given = RatingRequest(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            services.rate(self.get_object(), **given.validated_data)
+        except TransitionRefused as refusal:
+            return _refused(refusal)
+        return Response(given.data, status=status.HTTP_201_CREATED)
+
+
+def _form_data(data, key: str) -> dict:
+    """The submission form's fields from an API body (JSON, or multipart with `fields` as JSON)."""
+    answers = data.get("fields") or {}
+    if isinstance(answers, str):
+        try:
+            answers = json.loads(answers)
+        except ValueError as error:
+            raise ApiValidationError({"fields": [_("Must be a JSON object.")]}) from error
+    if not isinstance(answers, dict):
+        raise ApiValidationError({"fields": [_("Must be a JSON object.")]})
+    form_data = {f"field_{name}": value for name, value in answers.items()}
+    return {**form_data, "token": key, "agency": data.get("agency", "")}
+
+
+class LookupThrottle(AnonRateThrottle):
+    scope = "lookup"
+
+
+class LookupView(APIView):
+    """Public tracing by code: status and dates, never who or what."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [LookupThrottle]
+
+    @extend_schema(
+        summary="Trace a dossier by its code",
+        responses={
+            200: LookupSerializer,
+            404: NOT_FOUND,
+            429: OpenApiResponse(description="Too many lookups."),
+        },
+    )
+    def get(self, request, code: str):
+        dossier = get_object_or_404(publicly_traceable(), code=code.upper())
+        return Response(LookupSerializer(dossier).data)

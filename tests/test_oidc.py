@@ -1,0 +1,165 @@
+"""Single sign-on against a real OpenID provider (tests/oidc_provider.py) on the live server.
+
+The relying party answers on localhost and the provider on 127.0.0.1, so that a client keeps
+two sessions although one server serves both. Every call between them (discovery, token,
+userinfo, signing keys) goes over HTTP; nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from importlib import import_module
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import requests
+from django.conf import settings as django_settings
+from django.contrib.auth import SESSION_KEY
+from oauth2_provider.models import Application
+
+from motcua.accounts.models import AccountKind, User
+from motcua.accounts.oidc import discovery, oidc_setting
+from tests.oidc_provider import CCCD_CLAIM, PEOPLE
+
+PASSWORD = "mat-khau-dinh-danh"
+CLIENT_ID = "motcua"
+CLIENT_SECRET = "motcua-client-secret"
+BINH = {
+    CCCD_CLAIM: "046085001234",
+    "name": "Trần Văn Bình",
+    "email": "binh@example.vn",
+    "phone_number": "+84905123456",
+}
+
+
+class Forms(HTMLParser):
+    """The forms of a page, each as its action and its named fields' values."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "form":
+            self.forms.append((found.get("action") or "", {}))
+        elif tag in {"input", "button"} and self.forms and found.get("name"):
+            self.forms[-1][1][found["name"]] = found.get("value") or ""
+
+
+def submit(browser: requests.Session, page: requests.Response, **values: str):
+    """Post the page's form that has all of `values`' fields, as a browser would."""
+    parser = Forms()
+    parser.feed(page.text)
+    action, fields = next(form for form in parser.forms if values.keys() <= form[1].keys())
+    return browser.post(urljoin(page.url, action), data={**fields, **values}, timeout=10)
+
+
+def sign_on(relying_party: str, username: str) -> tuple[requests.Session, requests.Response]:
+    """From the login page's button: log in at the provider, consent, and come back."""
+    browser = requests.Session()
+    login = browser.get(f"{relying_party}/tai-khoan/dang-nhap/", timeout=10)
+    button = re.search(r'<a class="button" href="([^"]*/oidc/authenticate/[^"]*)"', login.text)
+    page = browser.get(urljoin(login.url, button.group(1)), timeout=10)
+    assert urlsplit(page.url).hostname == "127.0.0.1", "the provider asks who is there"
+    page = submit(browser, page, username=username, password=PASSWORD)
+    return browser, submit(browser, page, allow="Authorize")
+
+
+def signed_in(browser: requests.Session) -> User | None:
+    """Who the relying party's session cookie belongs to."""
+    store = import_module(django_settings.SESSION_ENGINE).SessionStore
+    for cookie in browser.cookies:
+        if cookie.name == django_settings.SESSION_COOKIE_NAME and "localhost" in cookie.domain:
+            return User.objects.filter(pk=store(cookie.value).get(SESSION_KEY)).first()
+    return None
+
+
+@pytest.fixture
+def relying_party(live_server, settings, transactional_db):
+    """SSO on, against the suite's provider; the relying party's base URL."""
+    base = live_server.url
+    issuer = base.replace("//localhost:", "//127.0.0.1:") + "/idp"
+    settings.ROOT_URLCONF = "tests.oidc_provider"
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
+    settings.OIDC_ISSUER = issuer
+    Application.objects.create(
+        name="Motcua",
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris=f"{base}/tai-khoan/oidc/callback/",
+        algorithm=Application.RS256_ALGORITHM,
+    )
+    PEOPLE.clear()
+    yield base
+    PEOPLE.clear()
+    discovery.cache_clear()
+
+
+def provider_account(username: str, **claims: str) -> None:
+    """An account at the provider, and what the national registry says of its holder."""
+    User.objects.create_user(username, password=PASSWORD)
+    PEOPLE[username] = claims
+
+
+def test_first_sign_on_creates_a_citizen_account_and_the_next_finds_it(relying_party):
+    provider_account("vneid-binh", **BINH)
+
+    browser, page = sign_on(relying_party, "vneid-binh")
+    assert page.status_code == 200 and page.url == f"{relying_party}/ho-so/"
+    user = User.objects.get(id_number=BINH[CCCD_CLAIM])
+    assert signed_in(browser) == user
+    assert (user.full_name, user.email, user.phone) == (BINH["name"], BINH["email"], "0905123456")
+    assert user.identity_verified
+    assert user.kind == AccountKind.CITIZEN and user.is_active
+    assert not user.has_usable_password()
+    accounts = User.objects.count()
+
+    browser, page = sign_on(relying_party, "vneid-binh")
+    assert page.url == f"{relying_party}/ho-so/" and signed_in(browser) == user
+    assert User.objects.count() == accounts
+
+
+def test_an_account_registered_by_phone_with_the_same_cccd_is_linked(relying_party):
+    registered = User.objects.create_user(
+        "0912345678", phone="0912345678", id_number=BINH[CCCD_CLAIM], password="hoa-sen-tren-song"
+    )
+    provider_account("vneid-binh", **BINH)
+
+    browser, page = sign_on(relying_party, "vneid-binh")
+    assert page.url == f"{relying_party}/ho-so/" and signed_in(browser) == registered
+    assert User.objects.filter(id_number=BINH[CCCD_CLAIM]).count() == 1
+    registered.refresh_from_db()
+    assert registered.phone == "0912345678" and registered.check_password("hoa-sen-tren-song")
+    assert registered.identity_verified
+
+
+@pytest.mark.parametrize("cccd", [None, "04608500123"], ids=["no CCCD", "malformed CCCD"])
+def test_a_person_without_a_valid_cccd_is_refused(relying_party, cccd):
+    claims = {key: value for key, value in {**BINH, CCCD_CLAIM: cccd}.items() if value}
+    provider_account("vneid-binh", **claims)
+
+    browser, page = sign_on(relying_party, "vneid-binh")
+    assert page.url == f"{relying_party}/tai-khoan/dang-nhap/" and signed_in(browser) is None
+    assert "message-error" in page.text
+    assert list(User.objects.values_list("username", flat=True)) == ["vneid-binh"]
+
+
+@pytest.mark.django_db
+def test_without_a_client_id_there_is_no_single_sign_on(client):
+    assert "/oidc/authenticate/" not in client.get("/tai-khoan/dang-nhap/").content.decode()
+    for url in ("/tai-khoan/oidc/authenticate/", "/tai-khoan/oidc/callback/?code=x&state=y"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == "/tai-khoan/dang-nhap/"
+
+
+def test_explicit_endpoints_need_no_discovery(settings):
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_ISSUER = ""
+    settings.OIDC_OP_TOKEN_ENDPOINT = "https://id.example.vn/token"
+    assert oidc_setting("OIDC_OP_TOKEN_ENDPOINT") == "https://id.example.vn/token"
+    assert oidc_setting("OIDC_OP_JWKS_ENDPOINT") is None
