@@ -96,3 +96,83 @@ def test_code_is_used_up_after_five_wrong_tries(client):
         client.post("/tai-khoan/xac-nhan/", {"code": wrong})
     client.post("/tai-khoan/xac-nhan/", {"code": code})
     assert not User.objects.get(phone="0905123456").is_active
+
+
+@pytest.fixture
+def member(db):
+    return User.objects.create_user(
+        "0905123456", phone="0905123456", password="hoa-sen-tren-song", full_name="Bình"
+    )
+
+
+def log_in(client, name, password):
+    return client.post("/tai-khoan/dang-nhap/", {"username": name, "password": password})
+
+
+def test_repeated_failures_lock_the_login_for_a_while(client, member, settings):
+    for spelling in ("0905123456", "0905 123 456", "+84905123456", "090.512.3456"):
+        assert log_in(client, spelling, "wrong").status_code == 200
+    assert log_in(client, "0905123456", "wrong").status_code == 429  # the fifth failure
+    locked = log_in(client, "0905123456", "hoa-sen-tren-song")
+    assert locked.status_code == 429 and "Đăng nhập sai quá nhiều lần" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    from axes.utils import reset
+
+    reset()  # the cool-off has passed
+    assert log_in(client, "0905123456", "hoa-sen-tren-song").status_code == 302
+
+
+def test_the_api_token_endpoint_is_locked_too(member):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    for _ in range(5):
+        api.post("/api/v1/auth/token", {"username": "0905123456", "password": "wrong"})
+    locked = api.post(
+        "/api/v1/auth/token", {"username": "0905123456", "password": "hoa-sen-tren-song"}
+    )
+    assert locked.status_code == 429
+
+
+def test_an_idle_session_expires(client, member, marriage):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    assert log_in(client, "0905123456", "hoa-sen-tren-song").status_code == 302
+    assert client.get("/ho-so/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    response = client.get("/ho-so/")
+    assert response.status_code == 302 and response["Location"].startswith("/tai-khoan/dang-nhap/")
+
+
+def test_forgotten_password_is_reset_with_a_code(client, member):
+    response = client.post("/tai-khoan/quen-mat-khau/", {"contact": "+84 905 123 456"})
+    assert response.status_code == 302
+    wrong = client.post(
+        "/tai-khoan/dat-lai-mat-khau/",
+        {
+            "code": "000000" if sent_code() != "000000" else "111111",
+            "password1": "mua-thu-ha-noi",
+            "password2": "mua-thu-ha-noi",
+        },
+    )
+    assert "sai hoặc đã hết hạn" in wrong.content.decode()
+    done = client.post(
+        "/tai-khoan/dat-lai-mat-khau/",
+        {"code": sent_code(), "password1": "mua-thu-ha-noi", "password2": "mua-thu-ha-noi"},
+    )
+    assert done.status_code == 302
+    assert log_in(client, "0905123456", "mua-thu-ha-noi").status_code == 302
+
+
+def test_reset_does_not_tell_whether_an_account_exists(client, db):
+    response = client.post("/tai-khoan/quen-mat-khau/", {"contact": "0999999999"})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Nếu có tài khoản" in page and LocmemSmsBackend.outbox == []
+    attempt = client.post(
+        "/tai-khoan/dat-lai-mat-khau/",
+        {"code": "123456", "password1": "mua-thu-ha-noi", "password2": "mua-thu-ha-noi"},
+    )
+    assert "sai hoặc đã hết hạn" in attempt.content.decode()

@@ -46,6 +46,10 @@ class TokenView(APIView):
         given = TokenRequest(data=request.data)
         given.is_valid(raise_exception=True)
         user = authenticate(request, **given.validated_data)
+        if getattr(request, "axes_locked_out", False):
+            raise exceptions.Throttled(
+                detail=_("Too many failed logins: this account is locked for a while.")
+            )
         if user is None:
             raise exceptions.ValidationError(
                 {"detail": _("Wrong username or password, or the account is not confirmed.")}

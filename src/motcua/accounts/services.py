@@ -42,6 +42,15 @@ def find_by_contact(value: str) -> User | None:
     return User.objects.filter(match | Q(username=contact)).first()
 
 
+def login_name(request, credentials: dict | None) -> str:
+    """The name a login attempt is counted under: "0905 123 456" and "+84905123456" are one."""
+    typed = (credentials or {}).get("username") or request.POST.get("username", "")
+    try:
+        return parse_contact(typed)[1]
+    except ValidationError:
+        return typed.strip().lower()
+
+
 def send_code(user: User) -> None:
     """Send a fresh six-digit code to the user's phone, or e-mail when there is no phone."""
     code = f"{secrets.randbelow(1_000_000):06d}"
