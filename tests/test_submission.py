@@ -205,3 +205,24 @@ def test_appointment_counts_working_days_from_the_next_working_day(marriage, cit
     # Sat 26 Apr is day 1, Mon 28 Apr day 2, Tue 29 Apr day 3.
     assert dossier.due_date == datetime.date(2025, 4, 29)
     assert dossier.code.endswith("-250425-0001")
+
+
+def test_answers_are_saved_as_they_are_typed(signed_in, marriage):
+    page = signed_in.get(f"/thu-tuc/{marriage.code}/nop/").content.decode()
+    token = re.search(r'name="token" value="([0-9a-f]+)"', page).group(1)
+    response = signed_in.post(
+        f"/thu-tuc/{marriage.code}/nop/luu-nhap/",
+        {"token": token, "field_ho_ten": "Trần Văn Bình", "field_so_ban": "3"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Đã tự động lưu nháp" in response.content.decode()
+    draft = Dossier.objects.get()
+    assert draft.status == Status.DRAFT and draft.form_data["so_ban"] == 3
+    again = signed_in.get(f"/thu-tuc/{marriage.code}/nop/").content.decode()
+    assert f'value="{token}"' in again and 'value="3"' in again
+    bad = signed_in.post(
+        f"/thu-tuc/{marriage.code}/nop/luu-nhap/", {"token": token, "field_so_ban": "-4"}
+    )
+    assert "Chưa lưu" in bad.content.decode()
+    draft.refresh_from_db()
+    assert draft.form_data["so_ban"] == 3

@@ -58,6 +58,8 @@ def test_register_submit_and_trace_on_a_phone(phone, marriage, tmp_path):
     page.get_by_label("Nơi nộp hồ sơ").select_option(label="Ủy ban nhân dân xã Phú An")
     expect(page.get_by_label("Họ và tên")).to_have_value("Lê Thị Mai")
     page.get_by_label("Số CCCD bên nữ").fill("046190001234")
+    page.get_by_label("Số CCCD bên nữ").blur()
+    expect(page.get_by_text("Đã tự động lưu nháp")).to_be_visible()
     document = tmp_path / "to-khai-ket-hon.pdf"
     document.write_bytes(PDF)
     page.get_by_label("Tờ khai đăng ký kết hôn").set_input_files(str(document))

@@ -5,6 +5,7 @@ from motcua.dossiers import receipts, views
 app_name = "dossiers"
 urlpatterns = [
     path("thu-tuc/<str:code>/nop/", views.apply, name="apply"),
+    path("thu-tuc/<str:code>/nop/luu-nhap/", views.autosave, name="autosave"),
     path("ho-so/", views.my_dossiers, name="list"),
     path("ho-so/<str:code>/giay-tiep-nhan.pdf", receipts.download_receipt, name="receipt"),
     path("ho-so/<str:code>/", views.detail, name="detail"),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -62,6 +63,22 @@ def apply(request, code: str):
         attached=_attached(draft),
     )
     return _render_apply(request, procedure, form, draft)
+
+
+@login_required
+@require_POST
+def autosave(request, code: str):
+    """Keep the answers typed so far (not the files) each time a field changes."""
+    procedure = get_object_or_404(Procedure, code=code, published=True, level__gte=3)
+    mine = visible_to_applicant(request.user).filter(procedure=procedure)
+    token = request.POST.get("token", "")
+    if mine.filter(idempotency_key=token).exclude(status=Status.DRAFT).exists():
+        return HttpResponse("")
+    form = SubmissionForm(procedure, request.POST, for_draft=True)
+    saved = form.is_valid()
+    if saved:
+        save_submission(procedure, request.user, form, submitting=False)
+    return render(request, "dossiers/_autosaved.html", {"saved": saved, "form": form})
 
 
 def _attached(draft) -> set[int]:
