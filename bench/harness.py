@@ -41,26 +41,33 @@ def fresh_database() -> Iterator[None]:
 
 @dataclass(frozen=True)
 class Result:
+    """One measured figure: a median in `unit`, with its budget when it has one."""
+
     name: str
-    median_ms: float
-    budget_ms: float | None = None
+    median: float
+    budget: float | None = None
+    unit: str = "ms"
+    higher_is_better: bool = False
 
     def report(self) -> str:
         baseline = json.loads(BASELINES.read_text()).get(self.name) if BASELINES.exists() else None
         ratio = (
-            f"{self.median_ms / baseline:.2f}x baseline ({baseline:.2f} ms)"
+            f"{self.median / baseline:.2f}x baseline ({baseline:.2f} {self.unit})"
             if baseline
             else "no baseline"
         )
         budget = ""
-        if self.budget_ms is not None:
-            verdict = "within" if self.within_budget else "OVER"
-            budget = f", {verdict} budget {self.budget_ms:.0f} ms"
-        return f"{self.name}: median {self.median_ms:.2f} ms, {ratio}{budget}"
+        if self.budget is not None:
+            verdict = "within" if self.within_budget else "OUTSIDE"
+            bound = "at least" if self.higher_is_better else "at most"
+            budget = f", {verdict} budget ({bound} {self.budget:g} {self.unit})"
+        return f"{self.name}: median {self.median:.2f} {self.unit}, {ratio}{budget}"
 
     @property
     def within_budget(self) -> bool:
-        return self.budget_ms is None or self.median_ms <= self.budget_ms
+        if self.budget is None:
+            return True
+        return self.median >= self.budget if self.higher_is_better else self.median <= self.budget
 
 
 def median_ms(action: Callable[[], object], runs: int, warmup: int = 3) -> float:

@@ -24,7 +24,7 @@ def main() -> int:
                 results.append(result)
     if "--record" in sys.argv:
         BASELINES.write_text(
-            json.dumps({r.name: round(r.median_ms, 2) for r in results}, indent=2) + "\n"
+            json.dumps({r.name: round(r.median, 2) for r in results}, indent=2) + "\n"
         )
     return 0 if all(r.within_budget for r in results) else 1
 

@@ -113,6 +113,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dossiers:list"
 LOGOUT_REDIRECT_URL = "portal:home"
 API_TOKEN_LIFETIME = config.env_int("API_TOKEN_LIFETIME", 8 * 3600)
+# Public lookups by dossier code allowed per address and minute, against enumeration.
+LOOKUPS_PER_MINUTE = config.env_int("LOOKUPS_PER_MINUTE", 20)
 SMS_BACKEND = config.env_str("SMS_BACKEND", "motcua.accounts.sms.ConsoleSmsBackend")
 
 # Single sign-on with the national identity provider (VNeID) through OpenID Connect
@@ -199,7 +201,10 @@ REST_FRAMEWORK = {
         "motcua.accounts.authentication.BearerAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_THROTTLE_RATES": {"login": "10/minute", "lookup": "20/minute"},
+    "DEFAULT_THROTTLE_RATES": {
+        "login": f"{config.env_int('API_LOGINS_PER_MINUTE', 10)}/minute",
+        "lookup": f"{LOOKUPS_PER_MINUTE}/minute",
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from motcua.agencies.models import Agency, Tier
 from motcua.catalog.models import Level, Procedure, Sector
 from motcua.catalog.services import CatalogQuery
+
+CHOICES_CACHE_SECONDS = 300
 
 
 class CatalogSearchForm(forms.Form):
@@ -33,14 +36,9 @@ class CatalogSearchForm(forms.Form):
         everything = [("", _("All"))]
         self.fields["tier"].choices = everything + list(Tier.choices)
         self.fields["level"].choices = everything + list(Level.choices)
-        self.fields["sector"].choices = everything + list(
-            Sector.objects.values_list("code", "name")
-        )
-        carries_out = Procedure.agencies.through.objects.filter(agency_id=OuterRef("pk"))
-        agencies = Agency.objects.active_on(timezone.localdate()).filter(Exists(carries_out))
-        self.fields["agency"].choices = everything + list(
-            agencies.order_by("tier", "path").values_list("code", "name")
-        )
+        sectors, agencies = filter_choices()
+        self.fields["sector"].choices = everything + sectors
+        self.fields["agency"].choices = everything + agencies
 
     @property
     def has_filters(self) -> bool:
@@ -56,3 +54,21 @@ class CatalogSearchForm(forms.Form):
             agency=data.get("agency", ""),
             sector=data.get("sector", ""),
         )
+
+
+def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The sectors, and the agencies in operation that carry out procedures, as choices.
+
+    They change when the catalog does, seldom: every search page would otherwise query them,
+    so they are cached for a few minutes.
+    """
+
+    def load():
+        carries_out = Procedure.agencies.through.objects.filter(agency_id=OuterRef("pk"))
+        agencies = Agency.objects.active_on(timezone.localdate()).filter(Exists(carries_out))
+        return (
+            list(Sector.objects.values_list("code", "name")),
+            list(agencies.order_by("tier", "path").values_list("code", "name")),
+        )
+
+    return cache.get_or_set("catalog:filter-choices", load, CHOICES_CACHE_SECONDS)

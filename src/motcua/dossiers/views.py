@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -17,7 +18,6 @@ from motcua.dossiers.queries import publicly_traceable, visible_to_applicant
 from motcua.dossiers.submission import save_submission
 from motcua.dossiers.workflow import APPLICANT, TransitionRefused
 
-LOOKUPS_PER_MINUTE = 20
 PROFILE_BY_VALIDATOR = {"cccd": "id_number", "phone": "phone", "email": "email"}
 PROFILE_BY_NAME = {"ho_ten": "full_name", "dia_chi": "address", "ma_so_thue": "tax_code"}
 
@@ -157,7 +157,7 @@ def _over_lookup_limit(request) -> bool:
     """Count this address's lookups in the current minute; enumeration needs many."""
     key = f"lookup:{request.META.get('REMOTE_ADDR', '')}"
     cache.add(key, 0, timeout=60)
-    return cache.incr(key) > LOOKUPS_PER_MINUTE
+    return cache.incr(key) > settings.LOOKUPS_PER_MINUTE
 
 
 def _own_dossier(request, code: str):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from motcua.agencies.models import Agency
@@ -9,8 +10,12 @@ def site(request) -> dict:
 
     Each language is named in itself ("Tiếng Việt", "English"), so that a reader finds theirs.
     """
-    roots = Agency.objects.filter(parent=None).active_on(timezone.localdate())
     return {
-        "province_name": roots.values_list("name", flat=True).first() or "",
+        "province_name": cache.get_or_set("portal:province-name", _province_name, 300),
         "language_choices": settings.LANGUAGES,
     }
+
+
+def _province_name() -> str:
+    roots = Agency.objects.filter(parent=None).active_on(timezone.localdate())
+    return roots.values_list("name", flat=True).first() or ""
