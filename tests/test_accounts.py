@@ -176,3 +176,40 @@ def test_reset_does_not_tell_whether_an_account_exists(client, db):
         {"code": "123456", "password1": "mua-thu-ha-noi", "password2": "mua-thu-ha-noi"},
     )
     assert "sai hoặc đã hết hạn" in attempt.content.decode()
+
+
+def test_profile_is_edited_checked_and_fills_the_forms(client, member, marriage):
+    client.force_login(member)
+    bad = client.post(
+        "/tai-khoan/thong-tin-ca-nhan/",
+        {"full_name": "Bình", "birth_date": "1985-03-02", "id_number": "046090001234"},
+    )
+    assert bad.status_code == 200 and "sinh năm 1990" in bad.content.decode()
+    member.refresh_from_db()
+    assert member.id_number is None
+    good = client.post(
+        "/tai-khoan/thong-tin-ca-nhan/",
+        {
+            "full_name": "Trần Văn Bình",
+            "birth_date": "1985-03-02",
+            "id_number": "046085001234",
+            "address": "12 Lê Lợi, Huế",
+        },
+    )
+    assert good.status_code == 302
+    member.refresh_from_db()
+    assert (member.id_number, member.address) == ("046085001234", "12 Lê Lợi, Huế")
+    form_page = client.get(f"/thu-tuc/{marriage.code}/nop/").content.decode()
+    assert 'value="Trần Văn Bình"' in form_page
+
+
+def test_a_cccd_vouched_for_by_vneid_cannot_be_changed(client, member):
+    member.id_number, member.identity_verified = "046085001234", True
+    member.save()
+    client.force_login(member)
+    response = client.post(
+        "/tai-khoan/thong-tin-ca-nhan/", {"full_name": "Bình", "id_number": "079085001234"}
+    )
+    assert "không thể sửa" in response.content.decode()
+    member.refresh_from_db()
+    assert member.id_number == "046085001234"

@@ -159,3 +159,44 @@ class NewPasswordForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    """What the applicant tells about themselves once, so that forms fill themselves."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "birth_date", "id_number", "address", "tax_code"]
+        labels = {
+            "full_name": _("Full name (or business name)"),
+            "birth_date": _("Date of birth"),
+            "id_number": _("CCCD number"),
+            "address": _("Address"),
+            "tax_code": _("Tax code (businesses)"),
+        }
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_id_number(self):
+        number = (self.cleaned_data.get("id_number") or "").strip() or None
+        if self.instance.identity_verified and number != self.instance.id_number:
+            raise ValidationError(_("A CCCD number vouched for by VNeID cannot be changed here."))
+        taken = User.objects.filter(id_number=number).exclude(pk=self.instance.pk)
+        if number and taken.exists():
+            raise ValidationError(_("An account with this CCCD number already exists."))
+        return number
+
+    def clean(self):
+        cleaned = super().clean()
+        number = cleaned.get("id_number")
+        if number:
+            try:
+                validate_cccd(number, cleaned.get("birth_date"))
+            except ValidationError as error:
+                self.add_error("id_number", error)
+        tax_code = cleaned.get("tax_code")
+        if tax_code:
+            try:
+                validate_tax_code(tax_code)
+            except ValidationError as error:
+                self.add_error("tax_code", error)
+        return cleaned

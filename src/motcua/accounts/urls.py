@@ -9,6 +9,7 @@ urlpatterns = [
     path("dang-xuat/", LogoutView.as_view(), name="logout"),
     path("dang-ky/", views.register, name="register"),
     path("xac-nhan/", views.confirm, name="confirm"),
+    path("thong-tin-ca-nhan/", views.profile, name="profile"),
     path("quen-mat-khau/", views.password_reset, name="password_reset"),
     path("dat-lai-mat-khau/", views.password_reset_confirm, name="password_reset_confirm"),
 ]

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from motcua.accounts.forms import (
     ConfirmForm,
     LoginForm,
     NewPasswordForm,
+    ProfileForm,
     RegisterForm,
     ResetRequestForm,
 )
@@ -93,3 +95,14 @@ def password_reset_confirm(request):
             return redirect("accounts:login")
         form.add_error("code", _("This code is wrong or has expired."))
     return render(request, "accounts/password_reset_confirm.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
