@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from motcua.core.models import CalendarDay
+from motcua.core.models import AuditEntry, CalendarDay
 
 
 @admin.register(CalendarDay)
@@ -9,3 +9,22 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     date_hierarchy = "day"
     search_fields = ("note",)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by the application alone."""
+
+    list_display = ("at", "action", "object_ref", "actor")
+    list_filter = ("action",)
+    search_fields = ("object_ref",)
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

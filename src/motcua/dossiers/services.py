@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
+from motcua.core import audit
 from motcua.core.calendar import add_working_days, working_days_between
 from motcua.dossiers import workflow
 from motcua.dossiers.codes import next_code
@@ -27,7 +28,15 @@ from motcua.dossiers.uploads import check_total, check_upload
 
 
 def record(dossier: Dossier, to_status: str, actor=None, note: str = "") -> Event:
-    """Move `dossier` to `to_status` and write the step into its history."""
+    """Move `dossier` to `to_status`, write the step into its history and the audit log."""
+    audit.log(
+        "dossier.status",
+        dossier.code or f"draft:{dossier.pk}",
+        actor,
+        from_status=dossier.status,
+        to_status=to_status,
+        note=note,
+    )
     event = Event.objects.create(
         dossier=dossier,
         actor=actor,
