@@ -150,7 +150,9 @@ def test_public_lookup(app, marriage, api):
 def test_withdraw_supplement_and_rating(app, marriage, province, django_user_model):
     code = app.post("/api/v1/dossiers", submission(marriage), format="multipart").json()["code"]
     dossier = Dossier.objects.get(code=code)
-    official = django_user_model.objects.create_user("cv", password="x", kind="official")
+    official = django_user_model.objects.create_user(
+        "cv", password="x", kind="official", role="specialist", agency=dossier.agency
+    )
     services.request_supplement(dossier, official, ["Giấy xác nhận tình trạng hôn nhân"])
     asked = app.get(f"/api/v1/dossiers/{code}").json()["supplement_request"]
     assert asked["items"] == ["Giấy xác nhận tình trạng hôn nhân"]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.portal",
     "motcua.dossiers",
+    "motcua.backoffice",
     "motcua.demo",
 ]
 

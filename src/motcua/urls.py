@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from motcua.accounts.api import TokenView
 from motcua.agencies.api import AgencyViewSet
+from motcua.backoffice.api import InboxView
 from motcua.catalog.api import ProcedureViewSet, SectorViewSet
 from motcua.dossiers.api import DossierViewSet, LookupView
 
@@ -26,11 +27,13 @@ urlpatterns = [
     path("", include("motcua.dossiers.urls")),
     path("tai-khoan/oidc/", include("mozilla_django_oidc.urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),
+    path("mot-cua/", include("motcua.backoffice.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token", TokenView.as_view(), name="api-token"),
     path("api/v1/lookup/<str:code>", LookupView.as_view(), name="api-lookup"),
+    path("api/v1/inbox", InboxView.as_view(), name="api-inbox"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

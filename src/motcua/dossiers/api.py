@@ -20,13 +20,14 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from motcua.accounts.models import User
 from motcua.catalog.models import Procedure
 from motcua.dossiers import services
 from motcua.dossiers.forms import SubmissionForm, SupplementAnswerForm
 from motcua.dossiers.models import Dossier, Event, Satisfaction, Status
-from motcua.dossiers.queries import publicly_traceable, visible_to_applicant
+from motcua.dossiers.queries import actionable_by, publicly_traceable, visible_to
 from motcua.dossiers.submission import save_submission
-from motcua.dossiers.workflow import TransitionRefused
+from motcua.dossiers.workflow import TRANSITIONS, TransitionRefused
 
 REFUSED = OpenApiResponse(description="The action is not allowed in the dossier's state.")
 NOT_FOUND = OpenApiResponse(description="No such dossier, or not the caller's.")
@@ -116,7 +117,17 @@ class RatingRequest(serializers.Serializer):
 
 
 def _refused(refusal: TransitionRefused) -> Response:
-    return Response({"detail": refusal.reason}, status=status.HTTP_409_CONFLICT)
+    code = status.HTTP_403_FORBIDDEN if refusal.forbidden else status.HTTP_409_CONFLICT
+    return Response({"detail": refusal.reason}, status=code)
+
+
+class TransitionRequest(serializers.Serializer):
+    action = serializers.ChoiceField(sorted(TRANSITIONS))
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    assignee = serializers.CharField(required=False, help_text="Username of the specialist.")
+    items = serializers.ListField(
+        child=serializers.CharField(max_length=500), required=False, help_text="What is missing."
+    )
 
 
 class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -130,7 +141,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         return (
-            visible_to_applicant(self.request.user)
+            visible_to(self.request.user)
             .exclude(status=Status.DRAFT)
             .prefetch_related("attachments", "events", Prefetch("supplements"))
         )
@@ -209,6 +220,52 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         except ValidationError as error:
             raise ApiValidationError({"detail": error.messages}) from error
         return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="An official's action on a dossier of their agency",
+        request=TransitionRequest,
+        responses={
+            200: DossierSerializer,
+            400: INVALID,
+            403: OpenApiResponse(description="The caller's role may not take this action."),
+            404: NOT_FOUND,
+            409: REFUSED,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, code=None):
+        readable = self.get_object()
+        given = TransitionRequest(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        if not actionable_by(request.user).filter(pk=readable.pk).exists():
+            return Response(
+                {"detail": _("You may read this dossier but not act on it.")},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        assignee = None
+        if data.get("assignee"):
+            assignee = User.objects.filter(username=data["assignee"]).first()
+        try:
+            services.perform(
+                readable,
+                data["action"],
+                request.user,
+                reason=data.get("comment", ""),
+                assignee=assignee,
+                items=data.get("items", []),
+            )
+        except TransitionRefused as refusal:
+            return _refused(refusal)
+        except ValidationError as error:
+            raise ApiValidationError({"detail": error.messages}) from error
+        return Response(self.get_serializer(self.get_queryset().get(pk=readable.pk)).data)
+
+    @extend_schema(summary="The dossier's history", responses={200: EventSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def history(self, request, code=None):
+        events = self.get_object().events.select_related("actor")
+        return Response(EventSerializer(events, many=True).data)
 
     @extend_schema(
         summary="Rate the service once the result is out",

@@ -26,6 +26,8 @@ class Status(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     NOT_ACCEPTED = "not_accepted", _("Not accepted")
     PROCESSING = "processing", _("Being processed")
+    UNDER_REVIEW = "under_review", _("Under review by the head of division")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting the leader's approval")
     SUPPLEMENT = "supplement", _("Supplement requested")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     STOPPED = "stopped", _("Processing stopped")
@@ -38,6 +40,8 @@ NATIONAL_STATUS = {
     Status.ACCEPTED: 2,
     Status.NOT_ACCEPTED: 3,
     Status.PROCESSING: 4,
+    Status.UNDER_REVIEW: 4,
+    Status.AWAITING_APPROVAL: 4,
     Status.SUPPLEMENT: 5,
     Status.WITHDRAWN: 7,
     Status.STOPPED: 8,
@@ -88,7 +92,15 @@ class Dossier(models.Model):
     applicant_email = models.EmailField(_("e-mail"), blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("specialist in charge"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_dossiers",
     )
     form_data = models.JSONField(_("form answers"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -148,8 +160,8 @@ class Event(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=16, choices=Status.choices)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
     note = models.TextField(blank=True)
 
     class Meta:

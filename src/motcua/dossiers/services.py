@@ -131,10 +131,12 @@ def start_draft(
     return dossier, True
 
 
-def _locked(dossier: Dossier, action: str) -> tuple[Dossier, workflow.Transition]:
+def _locked(
+    dossier: Dossier, action: str, actor: str = workflow.APPLICANT
+) -> tuple[Dossier, workflow.Transition]:
     """The dossier's current row, locked for this transaction, and the allowed transition."""
     current = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    return current, workflow.check(current, action)
+    return current, workflow.check(current, action, actor)
 
 
 @transaction.atomic
@@ -151,7 +153,7 @@ def request_supplement(
     """Ask the applicant for what is missing; the appointment waits for the answer."""
     if not [item for item in items if item.strip()]:
         raise ValidationError(_("List what is missing."), code="items")
-    dossier, transition = _locked(dossier, "request_supplement")
+    dossier, transition = _locked(dossier, "request_supplement", official.role)
     now = now or timezone.now()
     accepted = dossier.status != Status.SUBMITTED and dossier.due_date is not None
     remaining = (
@@ -208,3 +210,38 @@ def rate(dossier: Dossier, level: str, comment: str = "") -> Rating:
     if Rating.objects.filter(dossier=dossier).exists():
         raise workflow.TransitionRefused(_("This dossier has already been rated."))
     return Rating.objects.create(dossier=dossier, level=level, comment=comment)
+
+
+@transaction.atomic
+def perform(
+    dossier: Dossier, action: str, official, reason: str = "", assignee=None, items=()
+) -> Dossier:
+    """An official's action on a dossier of their agency, as the workflow table allows it.
+
+    The caller has found the dossier through `queries.actionable_by(official)`; a refused
+    action raises TransitionRefused (or ValidationError for missing input) and changes nothing.
+    """
+    if action == "request_supplement":
+        request_supplement(dossier, official, list(items), reason)
+        return Dossier.objects.get(pk=dossier.pk)
+    dossier, transition = _locked(dossier, action, official.role)
+    if workflow.REASON in transition.needs and not reason.strip():
+        raise ValidationError(_("Give the reason."), code="reason")
+    if workflow.ASSIGNEE in transition.needs:
+        _assign(dossier, assignee)
+    record(dossier, transition.target, official, reason)
+    return dossier
+
+
+def _assign(dossier: Dossier, assignee) -> None:
+    """Put a specialist of the dossier's own agency in charge."""
+    from motcua.accounts.models import Role
+
+    if (
+        assignee is None
+        or assignee.role != Role.SPECIALIST
+        or assignee.agency_id != dossier.agency_id
+    ):
+        raise ValidationError(_("Choose a specialist of the dossier's agency."), code="assignee")
+    dossier.assignee = assignee
+    dossier.save(update_fields=["assignee", "updated_at"])

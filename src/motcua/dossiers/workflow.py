@@ -1,7 +1,9 @@
 """The dossier's allowed moves, declared in one table and checked on the server.
 
-Each action names the states it may start from, the state it leads to and who may take it.
-Anything not in the table is refused with a reason and changes nothing.
+Each action names the states it may start from, the state it leads to, who may take it (the
+applicant, or officials of the dossier's agency by role) and what it needs (a reason, an
+assignee, the list of what is missing). Anything not in the table is refused with a reason and
+changes nothing.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.accounts.models import Role
 from motcua.dossiers.models import Dossier, Status
 
 APPLICANT = "applicant"
-OFFICIAL = "official"
 # Answering a supplement request returns the dossier to where it was when the request came.
 PREVIOUS = "previous"
+REASON, ASSIGNEE, ITEMS = "reason", "assignee", "items"
 
 
 @dataclass(frozen=True)
@@ -25,49 +28,122 @@ class Transition:
     label: str
     sources: frozenset[str]
     target: str
-    by: str
+    actors: frozenset[str]
+    needs: frozenset[str] = frozenset()
 
 
-def _transition(action, label, sources, target, by) -> tuple[str, Transition]:
-    return action, Transition(action, label, frozenset(sources), target, by)
+def _t(action, label, sources, target, actors, needs=()) -> Transition:
+    return Transition(
+        action, label, frozenset(sources), target, frozenset(actors), frozenset(needs)
+    )
 
 
-UNDECIDED = (Status.SUBMITTED, Status.ACCEPTED, Status.PROCESSING, Status.SUPPLEMENT)
-TRANSITIONS: dict[str, Transition] = dict(
-    [
-        _transition("submit", gettext_lazy("Submit"), [Status.DRAFT], Status.SUBMITTED, APPLICANT),
-        _transition("withdraw", gettext_lazy("Withdraw"), UNDECIDED, Status.WITHDRAWN, APPLICANT),
-        _transition(
-            "request_supplement",
-            gettext_lazy("Request a supplement"),
-            [Status.SUBMITTED, Status.ACCEPTED, Status.PROCESSING],
-            Status.SUPPLEMENT,
-            OFFICIAL,
-        ),
-        _transition(
-            "answer_supplement",
-            gettext_lazy("Answer the supplement request"),
-            [Status.SUPPLEMENT],
-            PREVIOUS,
-            APPLICANT,
-        ),
-    ]
+UNDECIDED = (
+    Status.SUBMITTED,
+    Status.ACCEPTED,
+    Status.PROCESSING,
+    Status.UNDER_REVIEW,
+    Status.AWAITING_APPROVAL,
+    Status.SUPPLEMENT,
 )
+IN_PROCESS = (Status.PROCESSING, Status.UNDER_REVIEW, Status.AWAITING_APPROVAL)
+DESK, SPECIALIST, HEAD, LEADER = (
+    Role.DESK_OFFICER,
+    Role.SPECIALIST,
+    Role.HEAD_OF_DIVISION,
+    Role.LEADER,
+)
+_TABLE = [
+    _t("submit", gettext_lazy("submit"), [Status.DRAFT], Status.SUBMITTED, [APPLICANT]),
+    _t("withdraw", gettext_lazy("withdraw"), UNDECIDED, Status.WITHDRAWN, [APPLICANT]),
+    _t(
+        "answer_supplement",
+        gettext_lazy("answer the supplement request"),
+        [Status.SUPPLEMENT],
+        PREVIOUS,
+        [APPLICANT],
+    ),
+    _t("accept", gettext_lazy("accept"), [Status.SUBMITTED], Status.ACCEPTED, [DESK]),
+    _t(
+        "refuse_intake",
+        gettext_lazy("refuse at intake"),
+        [Status.SUBMITTED],
+        Status.NOT_ACCEPTED,
+        [DESK],
+        [REASON],
+    ),
+    _t(
+        "request_supplement",
+        gettext_lazy("request a supplement"),
+        [Status.SUBMITTED, Status.ACCEPTED, Status.PROCESSING],
+        Status.SUPPLEMENT,
+        [DESK, SPECIALIST],
+        [ITEMS],
+    ),
+    _t(
+        "assign",
+        gettext_lazy("assign to a specialist"),
+        [Status.ACCEPTED, Status.PROCESSING],
+        Status.PROCESSING,
+        [HEAD, DESK],
+        [ASSIGNEE],
+    ),
+    _t(
+        "send_for_review",
+        gettext_lazy("send for review"),
+        [Status.PROCESSING],
+        Status.UNDER_REVIEW,
+        [SPECIALIST],
+    ),
+    _t(
+        "send_back",
+        gettext_lazy("send back for processing"),
+        [Status.UNDER_REVIEW, Status.AWAITING_APPROVAL],
+        Status.PROCESSING,
+        [HEAD, LEADER],
+        [REASON],
+    ),
+    _t(
+        "submit_for_approval",
+        gettext_lazy("submit for approval"),
+        [Status.UNDER_REVIEW],
+        Status.AWAITING_APPROVAL,
+        [HEAD],
+    ),
+    _t("approve", gettext_lazy("approve"), [Status.AWAITING_APPROVAL], Status.FINISHED, [LEADER]),
+    _t("stop", gettext_lazy("stop processing"), IN_PROCESS, Status.STOPPED, [LEADER], [REASON]),
+    _t(
+        "return_result",
+        gettext_lazy("return the result"),
+        [Status.FINISHED],
+        Status.RETURNED,
+        [DESK],
+    ),
+]
+TRANSITIONS: dict[str, Transition] = {t.action: t for t in _TABLE}
 RATABLE = frozenset({Status.FINISHED, Status.RETURNED})
 
 
 class TransitionRefused(Exception):
     """The action is not allowed now; `reason` says why, in the user's language."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, forbidden: bool = False):
         super().__init__(reason)
         self.reason = reason
+        # True when the person may not take this action at all (HTTP 403, not 409).
+        self.forbidden = forbidden
 
 
-def check(dossier: Dossier, action: str) -> Transition:
+def check(dossier: Dossier, action: str, actor: str = APPLICANT) -> Transition:
+    """The transition `actor` (APPLICANT or an official's role) may take now, or a refusal."""
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise TransitionRefused(_("Unknown action %(action)s.") % {"action": action})
+    if actor not in transition.actors:
+        raise TransitionRefused(
+            _("Your role may not %(action)s a dossier.") % {"action": transition.label},
+            forbidden=True,
+        )
     if dossier.status not in transition.sources:
         raise TransitionRefused(
             _("A dossier that is “%(status)s” cannot be: %(action)s.")
@@ -76,6 +152,6 @@ def check(dossier: Dossier, action: str) -> Transition:
     return transition
 
 
-def allowed(dossier: Dossier, by: str) -> list[Transition]:
-    """What `by` may do to the dossier now, for buttons and API hints."""
-    return [t for t in TRANSITIONS.values() if t.by == by and dossier.status in t.sources]
+def allowed(dossier: Dossier, actor: str) -> list[Transition]:
+    """What `actor` may do to the dossier now, for buttons and API hints."""
+    return [t for t in _TABLE if actor in t.actors and dossier.status in t.sources]

@@ -1,0 +1,32 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.permissions import IsAuthenticated
+
+from motcua.backoffice.inbox import DUE_FILTERS, open_work
+from motcua.dossiers.api import LookupSerializer
+from motcua.dossiers.queries import readable_by_official
+
+
+class InboxItemSerializer(LookupSerializer):
+    class Meta(LookupSerializer.Meta):
+        fields = [*LookupSerializer.Meta.fields, "procedure", "agency", "channel"]
+
+
+@extend_schema(
+    summary="The caller's work: open dossiers of their agency (or subtree, for supervisors)",
+    parameters=[
+        OpenApiParameter("status", OpenApiTypes.STR),
+        OpenApiParameter("due", OpenApiTypes.STR, enum=list(DUE_FILTERS)),
+    ],
+)
+class InboxView(generics.ListAPIView):
+    serializer_class = InboxItemSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        params = self.request.query_params
+        work = open_work(
+            readable_by_official(self.request.user), params.get("status", ""), params.get("due", "")
+        )
+        return work

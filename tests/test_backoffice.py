@@ -1,0 +1,208 @@
+"""The one-stop back office: who may do what, on which dossiers, and the path to a result."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from motcua.accounts.models import Role, User
+from motcua.core.models import AuditEntry
+from motcua.dossiers import services
+from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.workflow import APPLICANT, TRANSITIONS
+
+SOURCE = {
+    "accept": Status.SUBMITTED,
+    "refuse_intake": Status.SUBMITTED,
+    "request_supplement": Status.SUBMITTED,
+    "assign": Status.ACCEPTED,
+    "send_for_review": Status.PROCESSING,
+    "send_back": Status.UNDER_REVIEW,
+    "submit_for_approval": Status.UNDER_REVIEW,
+    "approve": Status.AWAITING_APPROVAL,
+    "stop": Status.PROCESSING,
+    "return_result": Status.FINISHED,
+}
+OFFICIAL_ACTIONS = sorted(a for a, t in TRANSITIONS.items() if APPLICANT not in t.actors)
+ROLES = [r for r in Role.values if r != Role.SUPERVISOR]
+
+
+def official(agency, role, name=None):
+    return User.objects.create_user(
+        name or f"{role}-{agency.code}", password="x", kind="official", role=role, agency=agency
+    )
+
+
+@pytest.fixture
+def staff(province):
+    """Every role at commune A and at commune B, and supervisors over the district and elsewhere."""
+    people = {}
+    for place in ("commune_a", "commune_b"):
+        for role in ROLES:
+            people[(place, role)] = official(province[place], role)
+    people["supervisor_district"] = official(province["district"], Role.SUPERVISOR)
+    people["supervisor_justice"] = official(province["justice"], Role.SUPERVISOR)
+    return people
+
+
+def dossier_in(marriage, citizen, agency, status):
+    draft, _ = services.start_draft(
+        procedure=marriage, agency=agency, applicant=citizen, form_data={"ho_ten": "Bình"}
+    )
+    dossier = services.submit(draft)
+    Dossier.objects.filter(pk=dossier.pk).update(status=status)
+    return Dossier.objects.get(pk=dossier.pk)
+
+
+def body_for(action, agency_key, staff):
+    specialist = staff[(agency_key, Role.SPECIALIST)]
+    return {
+        "action": action,
+        "comment": "Lý do",
+        "assignee": specialist.username,
+        "items": ["Giấy xác nhận tình trạng hôn nhân"],
+    }
+
+
+@pytest.mark.parametrize("action", OFFICIAL_ACTIONS)
+def test_permission_matrix(action, staff, marriage, citizen, province):
+    """Every role × every action × own agency / other agency / supervisors, through the API."""
+    transition = TRANSITIONS[action]
+    api = APIClient()
+    callers = [(key, person) for key, person in staff.items() if isinstance(key, tuple)]
+    callers += [("supervisor_district", staff["supervisor_district"])]
+    callers += [("supervisor_justice", staff["supervisor_justice"])]
+    for key, person in callers:
+        dossier = dossier_in(marriage, citizen, province["commune_a"], SOURCE[action])
+        api.force_authenticate(person)
+        response = api.post(
+            f"/api/v1/dossiers/{dossier.code}/transitions",
+            body_for(action, "commune_a", staff),
+            format="json",
+        )
+        own_agency = key[0] == "commune_a" if isinstance(key, tuple) else False
+        if key == "supervisor_district":
+            expected = 403  # may read the subtree, never act
+        elif not own_agency:
+            expected = 404  # another agency's dossier does not exist for them
+        elif person.role in transition.actors:
+            expected = 200
+        else:
+            expected = 403
+        assert response.status_code == expected, (action, key, response.content)
+        dossier.refresh_from_db()
+        if expected == 200:
+            target = Status.SUPPLEMENT if action == "request_supplement" else transition.target
+            assert dossier.status == target
+        else:
+            assert dossier.status == SOURCE[action], "a refused action changes nothing"
+
+
+def test_other_agencies_cannot_list_count_or_open(staff, marriage, citizen, province, client):
+    dossier = dossier_in(marriage, citizen, province["commune_a"], Status.SUBMITTED)
+    outsider = staff[("commune_b", Role.SPECIALIST)]
+    api = APIClient()
+    api.force_authenticate(outsider)
+    assert api.get("/api/v1/inbox").json()["count"] == 0
+    assert api.get("/api/v1/dossiers").json()["count"] == 0
+    assert api.get(f"/api/v1/dossiers/{dossier.code}").status_code == 404
+    assert api.get(f"/api/v1/dossiers/{dossier.code}/history").status_code == 404
+    client.force_login(outsider)
+    assert client.get(f"/mot-cua/ho-so/{dossier.code}/").status_code == 404
+    assert dossier.code not in client.get("/mot-cua/").content.decode()
+
+    insider = staff[("commune_a", Role.SPECIALIST)]
+    api.force_authenticate(insider)
+    assert [d["code"] for d in api.get("/api/v1/inbox").json()["results"]] == [dossier.code]
+    api.force_authenticate(staff["supervisor_district"])
+    assert api.get("/api/v1/inbox").json()["count"] == 1
+    api.force_authenticate(staff["supervisor_justice"])
+    assert api.get("/api/v1/inbox").json()["count"] == 0
+
+
+def test_the_whole_path_to_a_result(staff, marriage, citizen, province):
+    dossier = dossier_in(marriage, citizen, province["commune_a"], Status.SUBMITTED)
+    api = APIClient()
+    steps = [
+        (Role.DESK_OFFICER, {"action": "accept"}),
+        (
+            Role.HEAD_OF_DIVISION,
+            {"action": "assign", "assignee": f"{Role.SPECIALIST}-000.01.31.H57"},
+        ),
+        (Role.SPECIALIST, {"action": "send_for_review", "comment": "Đủ điều kiện"}),
+        (Role.HEAD_OF_DIVISION, {"action": "submit_for_approval"}),
+        (Role.LEADER, {"action": "approve"}),
+        (Role.DESK_OFFICER, {"action": "return_result", "comment": "Trả tại bộ phận một cửa"}),
+    ]
+    for role, body in steps:
+        api.force_authenticate(staff[("commune_a", role)])
+        response = api.post(f"/api/v1/dossiers/{dossier.code}/transitions", body, format="json")
+        assert response.status_code == 200, (body, response.content)
+    history = api.get(f"/api/v1/dossiers/{dossier.code}/history").json()
+    assert [e["status"] for e in history] == [
+        "submitted",
+        "accepted",
+        "processing",
+        "under_review",
+        "awaiting_approval",
+        "finished",
+        "returned",
+    ]
+    dossier.refresh_from_db()
+    assert dossier.assignee == staff[("commune_a", Role.SPECIALIST)]
+    assert AuditEntry.objects.filter(object_ref=dossier.code, action="dossier.status").count() == 7
+
+
+def test_an_illegal_transition_is_refused_with_a_reason(staff, marriage, citizen, province):
+    dossier = dossier_in(marriage, citizen, province["commune_a"], Status.PROCESSING)
+    api = APIClient()
+    api.force_authenticate(staff[("commune_a", Role.LEADER)])
+    response = api.post(
+        f"/api/v1/dossiers/{dossier.code}/transitions", {"action": "approve"}, format="json"
+    )
+    assert response.status_code == 409 and "Đang xử lý" in response.json()["detail"]
+    missing = api.post(
+        f"/api/v1/dossiers/{dossier.code}/transitions", {"action": "stop"}, format="json"
+    )
+    assert missing.status_code == 400
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSING
+
+
+def test_assigning_a_specialist_of_another_agency_is_refused(staff, marriage, citizen, province):
+    dossier = dossier_in(marriage, citizen, province["commune_a"], Status.ACCEPTED)
+    api = APIClient()
+    api.force_authenticate(staff[("commune_a", Role.HEAD_OF_DIVISION)])
+    foreign = staff[("commune_b", Role.SPECIALIST)].username
+    response = api.post(
+        f"/api/v1/dossiers/{dossier.code}/transitions",
+        {"action": "assign", "assignee": foreign},
+        format="json",
+    )
+    assert response.status_code == 400
+    dossier.refresh_from_db()
+    assert dossier.assignee is None and dossier.status == Status.ACCEPTED
+
+
+def test_officials_pages_act_and_log_views_of_personal_data(
+    staff, marriage, citizen, province, client
+):
+    dossier = dossier_in(marriage, citizen, province["commune_a"], Status.SUBMITTED)
+    desk = staff[("commune_a", Role.DESK_OFFICER)]
+    client.force_login(desk)
+    inbox = client.get("/mot-cua/").content.decode()
+    assert dossier.code in inbox
+    page = client.get(f"/mot-cua/ho-so/{dossier.code}/").content.decode()
+    assert 'data-action="accept"' in page and 'data-action="approve"' not in page
+    assert AuditEntry.objects.filter(
+        action="dossier.view", object_ref=dossier.code, actor=desk
+    ).exists()
+    client.post(f"/mot-cua/ho-so/{dossier.code}/xu-ly/", {"action": "accept"})
+    dossier.refresh_from_db()
+    assert dossier.status == Status.ACCEPTED
+    client.post(f"/mot-cua/ho-so/{dossier.code}/xu-ly/", {"action": "approve"})
+    dossier.refresh_from_db()
+    assert dossier.status == Status.ACCEPTED
+
+
+def test_citizens_cannot_open_the_back_office(client, citizen, db):
+    client.force_login(citizen)
+    assert client.get("/mot-cua/").status_code == 403
