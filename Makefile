@@ -21,6 +21,7 @@ $(INSTALLED): pyproject.toml
 
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py make_demo_certificate
 	$(DEV) $(BIN)/python manage.py load_demo --if-empty
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 

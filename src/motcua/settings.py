@@ -166,6 +166,19 @@ MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = config.storages(DEBUG, MEDIA_ROOT)
 UPLOAD_MAX_FILE_MB = config.env_int("UPLOAD_MAX_FILE_MB", 10)
 UPLOAD_MAX_DOSSIER_MB = config.env_int("UPLOAD_MAX_DOSSIER_MB", 50)
+# The certificate and private key (PEM) that sign dossiers' results; by default the
+# self-signed pair that `manage.py make_demo_certificate` makes for a demo.
+SIGNING_CERT_FILE = config.env_str(
+    "SIGNING_CERT_FILE", str(VAR_DIR / "signing" / "certificate.pem")
+)
+SIGNING_KEY_FILE = config.env_str("SIGNING_KEY_FILE", str(VAR_DIR / "signing" / "key.pem"))
+SIGNING_KEY_PASSPHRASE = config.env_str("SIGNING_KEY_PASSPHRASE")
+# The site's address as citizens reach it, for the QR codes printed on signed results (signed
+# away from any request, when the leader approves).
+PUBLIC_URL = config.env_str(
+    "PUBLIC_URL",
+    "http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}",
+).rstrip("/")
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 

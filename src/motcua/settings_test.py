@@ -1,13 +1,18 @@
 """Settings for the test suite: the production settings with a fixed key, fast hashing and an
 OpenID provider (django-oauth-toolkit) for the single sign-on tests."""
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 os.environ.setdefault("SECRET_KEY", "test-suite-only-key")
 
+from motcua.dossiers.management.commands.make_demo_certificate import make_certificate
 from motcua.settings import *  # noqa: F403
 from motcua.settings import INSTALLED_APPS, STORAGES
 
@@ -44,3 +49,11 @@ OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "tests.oidc_provider.NationalIdentityValidator",
     "SCOPES": {"openid": "OpenID", "profile": "Name", "email": "E-mail", "phone": "Phone"},
 }
+
+# Approving a dossier signs its result: a throwaway certificate, made once per test run.
+_SIGNING_DIR = Path(tempfile.mkdtemp(prefix="motcua-signing-"))
+atexit.register(shutil.rmtree, _SIGNING_DIR, ignore_errors=True)
+SIGNING_CERT_FILE = str(_SIGNING_DIR / "certificate.pem")
+SIGNING_KEY_FILE = str(_SIGNING_DIR / "key.pem")
+SIGNING_KEY_PASSPHRASE = "test-suite-only-passphrase"
+make_certificate(Path(SIGNING_CERT_FILE), Path(SIGNING_KEY_FILE), SIGNING_KEY_PASSPHRASE)

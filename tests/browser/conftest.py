@@ -20,8 +20,10 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module: Playwright's event loop ends with it, so the tests after
+    the browser tests can run asyncio code of their own."""
     if not CHROMIUM.exists():
         reason = f"no Chromium at {CHROMIUM}: install Debian's chromium to run browser tests"
         if os.environ.get("CI"):

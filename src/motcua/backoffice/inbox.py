@@ -9,17 +9,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from motcua.core.calendar import WorkingCalendar
-from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.models import OPEN_STATUSES, Dossier
 
-OPEN = (
-    Status.SUBMITTED,
-    Status.ACCEPTED,
-    Status.PROCESSING,
-    Status.UNDER_REVIEW,
-    Status.AWAITING_APPROVAL,
-    Status.SUPPLEMENT,
-    Status.FINISHED,
-)
+OPEN = OPEN_STATUSES
 SOON_WORKING_DAYS = 2
 DUE_FILTERS = ("overdue", "today", "soon")
 

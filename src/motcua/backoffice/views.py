@@ -1,16 +1,28 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
-from motcua.accounts.models import AccountKind
-from motcua.backoffice.forms import ActionForm
+from motcua.accounts.models import AccountKind, Role
+from motcua.backoffice import apology
+from motcua.backoffice.forms import ActionForm, ApologyForm, DeskIntakeForm
 from motcua.backoffice.inbox import DUE_FILTERS, Window, deadline_of, open_work
+from motcua.backoffice.intake import register_at_desk
+from motcua.backoffice.models import Apology
+from motcua.catalog.models import Procedure
+from motcua.catalog.services import CatalogQuery, search_procedures
 from motcua.core import audit
 from motcua.dossiers import services, workflow
 from motcua.dossiers.models import Status
 from motcua.dossiers.queries import actionable_by, readable_by_official
+from motcua.dossiers.receipts import lookup_url, receipt_pdf
+
+INBOX_ROWS = 200
 
 
 def _official(request) -> None:
@@ -26,8 +38,18 @@ def inbox(request):
     work = open_work(readable_by_official(request.user), status, due)
     if request.GET.get("mine"):
         work = work.filter(assignee=request.user)
+    # Only what the table shows: the rows are many and the page is opened all day long.
+    work = (
+        work.select_related(None)
+        .select_related("procedure")
+        .only("code", "status", "due_date", "submitted_at", "procedure__name")
+    )
     window = Window.now()
-    rows = [(dossier, deadline_of(dossier, window)) for dossier in work[:200]]
+    labels = dict(Status.choices)
+    rows = [
+        (dossier, deadline_of(dossier, window), labels[dossier.status])
+        for dossier in work[:INBOX_ROWS]
+    ]
     context = {
         "rows": rows,
         "status": status,
@@ -55,6 +77,11 @@ def dossier(request, code: str):
         "actions": actions,
         "form": ActionForm(found.agency),
         "open_request": found.supplements.filter(answered_at=None).last(),
+        "letter": Apology.objects.filter(dossier=found).first(),
+        "may_apologise": bool(actions) and apology.may_apologise(found),
+        "apology_form": ApologyForm(
+            initial={"new_due_date": apology.suggested_new_date(found)} if found.due_date else None
+        ),
     }
     return render(request, "backoffice/dossier.html", context)
 
@@ -83,3 +110,104 @@ def act(request, code: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("backoffice:dossier", code=code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake(request):
+    """The desk officer registers a dossier handed in at the desk or by post."""
+    _official(request)
+    if request.user.role != Role.DESK_OFFICER:
+        raise PermissionDenied
+    procedures = Procedure.objects.filter(published=True, agencies=request.user.agency)
+    code = request.GET.get("procedure") or request.POST.get("procedure")
+    procedure = procedures.filter(code=code).first() if code else None
+    if procedure is None:
+        words = request.GET.get("q", "")
+        found = search_procedures(CatalogQuery(text=words, agency=request.user.agency.code))[:30]
+        return render(request, "backoffice/intake_pick.html", {"procedures": found, "q": words})
+    form = DeskIntakeForm(
+        procedure,
+        request.user,
+        request.POST or None,
+        request.FILES or None,
+        initial={"token": uuid.uuid4().hex},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = register_at_desk(
+                procedure=procedure,
+                officer=request.user,
+                applicant=form.applicant(),
+                answers=form.answers(),
+                uploads=form.uploads(),
+                channel=form.cleaned_data["channel"],
+                token=form.cleaned_data["token"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The dossier is registered and accepted."))
+            return redirect("backoffice:dossier", code=dossier.code)
+    status = 400 if request.method == "POST" else 200
+    context = {"procedure": procedure, "form": form}
+    return render(request, "backoffice/intake.html", context, status=status)
+
+
+@login_required
+def receipt(request, code: str):
+    """Form 01 for the desk to print and hand to the applicant."""
+    _official(request)
+    found = get_object_or_404(readable_by_official(request.user), code=code)
+    response = HttpResponse(
+        receipt_pdf(found, lookup_url(request, found)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{found.code}.pdf"'
+    return response
+
+
+@login_required
+def attachment(request, code: str, attachment_id: int):
+    """A file of the dossier, for officials who may read it; every download is logged."""
+    _official(request)
+    found = get_object_or_404(readable_by_official(request.user), code=code)
+    item = get_object_or_404(found.attachments, pk=attachment_id)
+    audit.log("attachment.download", found.code, request.user, attachment=item.original_name)
+    return FileResponse(
+        item.file.open("rb"), content_type=item.content_type, filename=item.original_name
+    )
+
+
+def _apology_step(request, code: str, step) -> HttpResponse:
+    """Run one step of the apology on a dossier the official may act on; explain refusals."""
+    _official(request)
+    found = get_object_or_404(actionable_by(request.user), code=code)
+    try:
+        step(found)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("backoffice:dossier", code=code)
+
+
+@login_required
+@require_POST
+def draft_apology(request, code: str):
+    def draft(found):
+        form = ApologyForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError([str(e) for errors in form.errors.values() for e in errors])
+        apology.draft(found, request.user, **form.cleaned_data)
+        messages.success(request, _("The apology is drafted; a leader signs it."))
+
+    return _apology_step(request, code, draft)
+
+
+@login_required
+@require_POST
+def sign_apology(request, code: str):
+    def sign(found):
+        letter = get_object_or_404(Apology, dossier=found)
+        apology.sign(letter, request.user)
+        messages.success(request, _("The apology is signed; the applicant sees the new date."))
+
+    return _apology_step(request, code, sign)

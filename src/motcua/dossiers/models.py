@@ -35,6 +35,17 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("Result returned")
 
 
+# Dossiers that still need an official's work (the inbox).
+OPEN_STATUSES = (
+    Status.SUBMITTED,
+    Status.ACCEPTED,
+    Status.PROCESSING,
+    Status.UNDER_REVIEW,
+    Status.AWAITING_APPROVAL,
+    Status.SUPPLEMENT,
+    Status.FINISHED,
+)
+
 NATIONAL_STATUS = {
     Status.SUBMITTED: 1,
     Status.ACCEPTED: 2,
@@ -122,7 +133,15 @@ class Dossier(models.Model):
                 name="dossier_idempotency_unique",
             )
         ]
-        indexes = [models.Index(fields=["agency", "status"])]
+        indexes = [
+            models.Index(fields=["agency", "status"]),
+            # The officials' inbox: an agency's open dossiers by deadline, without a sort.
+            models.Index(
+                fields=["agency", "due_date", "submitted_at"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="dossier_open_due_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code or _("Draft of %(procedure)s") % {"procedure": self.procedure.name}
@@ -218,3 +237,33 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier}: {self.get_level_display()}"
+
+
+class ResultDocument(models.Model):
+    """The signed result of a dossier (licence, certificate, decision), issued on approval.
+
+    The stored file is the signed PDF; its hash and the random verification code let anyone
+    holding a copy check it on the public verification page.
+    """
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="result")
+    file = models.FileField(_("file"), upload_to="results/%Y/%m/")
+    title = models.CharField(_("title"), max_length=500)
+    number = models.CharField(_("number"), max_length=64)
+    signed_at = models.DateTimeField(_("signed"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verification_code = models.CharField(max_length=64, unique=True, editable=False)
+    sha256 = models.CharField(_("SHA-256 of the signed file"), max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("result document")
+        verbose_name_plural = _("result documents")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"

@@ -24,6 +24,7 @@ from motcua.dossiers.models import (
     Status,
     SupplementRequest,
 )
+from motcua.dossiers.results import issue_result, result_number
 from motcua.dossiers.uploads import check_total, check_upload
 
 
@@ -230,6 +231,8 @@ def perform(
     if workflow.ASSIGNEE in transition.needs:
         _assign(dossier, assignee)
     record(dossier, transition.target, official, reason)
+    if action == "approve":  # the leader signs the result as they approve it
+        issue_result(dossier, official, result_number(dossier))
     return dossier
 
 

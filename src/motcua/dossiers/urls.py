@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.dossiers import receipts, views
+from motcua.dossiers import receipts, results, views
 
 app_name = "dossiers"
 urlpatterns = [
@@ -8,9 +8,11 @@ urlpatterns = [
     path("thu-tuc/<str:code>/nop/luu-nhap/", views.autosave, name="autosave"),
     path("ho-so/", views.my_dossiers, name="list"),
     path("ho-so/<str:code>/giay-tiep-nhan.pdf", receipts.download_receipt, name="receipt"),
+    path("ho-so/<str:code>/ket-qua.pdf", results.download_result, name="result"),
     path("ho-so/<str:code>/", views.detail, name="detail"),
     path("ho-so/<str:code>/bo-sung/", views.answer_supplement, name="answer_supplement"),
     path("ho-so/<str:code>/rut/", views.withdraw, name="withdraw"),
     path("ho-so/<str:code>/danh-gia/", views.rate, name="rate"),
     path("tra-cuu/", views.lookup, name="lookup"),
+    path("xac-thuc/<str:code>/", results.verify, name="verify"),
 ]

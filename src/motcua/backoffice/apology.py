@@ -1,0 +1,83 @@
+"""When a dossier will be late: the apology with a new date (form 04), drafted then signed.
+
+The law allows the new date to be set once; the leader's signature makes it the dossier's
+appointment date and the applicant sees the letter on their dossier.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.accounts.models import Role
+from motcua.backoffice.inbox import OPEN
+from motcua.backoffice.models import Apology
+from motcua.core import audit
+from motcua.core.calendar import add_working_days
+from motcua.dossiers import services
+from motcua.dossiers.models import Dossier, Status
+
+DRAFTERS = (Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER, Role.DESK_OFFICER)
+
+
+def suggested_new_date(dossier: Dossier) -> datetime.date:
+    """Half the processing time again (at least one working day) after the current date."""
+    extra = max(1, math.ceil(dossier.procedure.processing_days / 2))
+    return add_working_days(dossier.due_date, extra)
+
+
+def may_apologise(dossier: Dossier) -> bool:
+    return (
+        dossier.status in OPEN
+        and dossier.status != Status.FINISHED
+        and dossier.due_date is not None
+        and not Apology.objects.filter(dossier=dossier).exists()
+    )
+
+
+@transaction.atomic
+def draft(dossier: Dossier, official, reason: str, new_due_date: datetime.date) -> Apology:
+    if official.role not in DRAFTERS:
+        raise ValidationError(_("Your role may not draft an apology."))
+    if not may_apologise(dossier):
+        raise ValidationError(
+            _("This dossier cannot get an apology: it is closed, or its date was already reset.")
+        )
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the delay."))
+    if new_due_date <= dossier.due_date:
+        raise ValidationError(_("The new date must come after the current appointment date."))
+    apology = Apology.objects.create(
+        dossier=dossier,
+        reason=reason.strip(),
+        original_due_date=dossier.due_date,
+        new_due_date=new_due_date,
+        drafted_by=official,
+    )
+    audit.log("apology.draft", dossier.code, official, new_due_date=new_due_date.isoformat())
+    return apology
+
+
+@transaction.atomic
+def sign(apology: Apology, leader) -> Apology:
+    """The leader signs: the new date becomes the dossier's appointment date."""
+    if leader.role != Role.LEADER or leader.agency_id != apology.dossier.agency_id:
+        raise ValidationError(_("Only a leader of the dossier's agency signs the apology."))
+    if apology.signed_at is not None:
+        raise ValidationError(_("This apology is already signed."))
+    apology.signed_by, apology.signed_at = leader, timezone.now()
+    apology.save(update_fields=["signed_by", "signed_at"])
+    dossier = Dossier.objects.select_for_update().get(pk=apology.dossier_id)
+    dossier.due_date = apology.new_due_date
+    dossier.save(update_fields=["due_date", "updated_at"])
+    note = _("Apology: new appointment date %(day)s. %(reason)s") % {
+        "day": apology.new_due_date.strftime("%d/%m/%Y"),
+        "reason": apology.reason,
+    }
+    services.record(dossier, dossier.status, leader, note)
+    return apology

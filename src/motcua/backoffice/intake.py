@@ -1,0 +1,64 @@
+"""Dossiers handed in at the desk or by post: the officer registers them for the applicant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from motcua.catalog.models import Procedure
+from motcua.dossiers import services
+from motcua.dossiers.models import Channel, Dossier, Status
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Who handed the paper dossier in; they may have no account."""
+
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@transaction.atomic
+def register_at_desk(
+    *,
+    procedure: Procedure,
+    officer,
+    applicant: Applicant,
+    answers: dict,
+    uploads: dict[int, UploadedFile],
+    channel: str,
+    token: str,
+) -> Dossier:
+    """Register and accept a paper dossier: code, appointment date and receipt at once.
+
+    The form's one-time `token` makes a resent form return the dossier already registered.
+    """
+    earlier = Dossier.objects.filter(agency=officer.agency, idempotency_key=token).first()
+    if earlier:
+        return earlier
+    dossier = Dossier.objects.create(
+        procedure=procedure,
+        agency=officer.agency,
+        applicant=None,
+        applicant_name=applicant.name,
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        channel=channel,
+        form_data={
+            **answers,
+            **({"so_cccd_nguoi_nop": applicant.id_number} if applicant.id_number else {}),
+        },
+        idempotency_key=token,
+    )
+    services.save_draft(dossier, {}, officer.agency, uploads)
+    dossier = services.submit(dossier, actor=officer)
+    services.record(dossier, Status.ACCEPTED, officer, _channel_note(channel))
+    return dossier
+
+
+def _channel_note(channel: str) -> str:
+    return str(Channel(channel).label)

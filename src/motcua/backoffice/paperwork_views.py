@@ -1,0 +1,86 @@
+"""Downloading the official forms of the one-stop process as PDFs, for officials only."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from motcua.accounts.models import AccountKind
+from motcua.backoffice import paperwork
+from motcua.backoffice.models import Apology
+from motcua.core import audit
+from motcua.dossiers.queries import readable_by_official
+from motcua.dossiers.receipts import lookup_url
+
+# A register longer than a year is a report, not a sheet to print.
+LONGEST_REGISTER = datetime.timedelta(days=366)
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _apology_facts(dossier) -> dict:
+    """The drafted apology's reason and new date, printed on form 04 when there is one."""
+    letter = Apology.objects.filter(dossier=dossier).first()
+    return {"reason": letter.reason, "new_date": letter.new_due_date} if letter else {}
+
+
+def _refused(message: str, status: int) -> HttpResponse:
+    """A plain-text answer: the message is the whole point, for a browser or a script."""
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_safe
+def download_form(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    """One form of a dossier the official may read; any other dossier does not exist for them."""
+    dossier = get_object_or_404(readable_by_official(request.user), code=code)
+    try:
+        content = paperwork.render_form(
+            kind, dossier, lookup_url=lookup_url(request, dossier), **_apology_facts(dossier)
+        )
+    except paperwork.FormUnavailable as refusal:
+        return _refused(str(refusal), 404)
+    # The forms carry the applicant's personal data, as the dossier page does.
+    audit.log("dossier.form", dossier.code, request.user, kind=kind)
+    return _pdf(content, f"{kind.replace('_', '-')}-{dossier.code}.pdf")
+
+
+def _period(request: HttpRequest) -> tuple[datetime.date, datetime.date]:
+    """The register's period from ?from=&to=, both included; ValueError when it is not one."""
+    start = datetime.date.fromisoformat(request.GET.get("from", ""))
+    end = datetime.date.fromisoformat(request.GET.get("to", ""))
+    if end < start or end - start > LONGEST_REGISTER:
+        raise ValueError
+    return start, end
+
+
+@login_required
+@require_safe
+def download_register(request: HttpRequest) -> HttpResponse:
+    """The register of the official's own agency for a period of at most a year."""
+    user = request.user
+    if user.kind != AccountKind.OFFICIAL or user.agency_id is None:
+        raise PermissionDenied
+    try:
+        start, end = _period(request)
+    except ValueError:
+        return HttpResponseBadRequest(
+            _(
+                "Give the period as ?from=YYYY-MM-DD&to=YYYY-MM-DD: two real dates, the first "
+                "not after the second, at most one year apart."
+            ),
+            content_type="text/plain; charset=utf-8",
+        )
+    audit.log("dossier.register", user.agency.code, user, start=str(start), end=str(end))
+    content = paperwork.render_register(user.agency, start, end)
+    return _pdf(content, f"so-theo-doi-{user.agency.code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf")

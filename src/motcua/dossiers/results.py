@@ -1,0 +1,192 @@
+"""A dossier's result (licence, certificate, decision) as a signed PDF that anyone can check.
+
+The leader's approval issues it: the PDF carries a PAdES signature made with the installation's
+certificate, so any PDF reader shows whether it was changed since, and a QR code to a public
+page that confirms the document exists (its number and the hash of the signed file) without
+showing anyone's personal data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import secrets
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from weasyprint import HTML
+
+from motcua.catalog.models import Level
+from motcua.core import audit
+from motcua.dossiers.models import Dossier, ResultDocument, Status
+from motcua.dossiers.queries import readable_by_official, visible_to_applicant
+from motcua.dossiers.receipts import qr_svg
+
+TEMPLATE = "dossiers/result.pdf.html"
+SIGNATURE_FIELD = "ResultSignature"
+# The statuses in which the result is out, for the applicant to download.
+DELIVERED = (Status.FINISHED, Status.RETURNED)
+T = TypeVar("T")
+
+
+def result_number(dossier: Dossier) -> str:
+    """The result's number: the dossier's code, already unique and gap-free per agency and day,
+    and printed on the receipt, so the two papers are matched at a glance."""
+    return dossier.code
+
+
+def verification_url(code: str) -> str:
+    """The absolute address of the public verification page, printed and put in the QR code."""
+    return settings.PUBLIC_URL + reverse("dossiers:verify", kwargs={"code": code})
+
+
+def _answers(dossier: Dossier) -> list[tuple[str, object]]:
+    """The form answers under the procedure's labels, in the form's order."""
+    answers = dict(dossier.form_data)
+    labelled = [
+        (field.get("label") or field["name"], answers.pop(field["name"]))
+        for field in dossier.procedure.form_fields
+        if field["name"] in answers
+    ]
+    return labelled + list(answers.items())
+
+
+def result_html(dossier: Dossier, number: str, verification_url: str, signed_by=None) -> str:
+    """The result as HTML; kept apart from the PDF so its content can be checked as text."""
+    context = {
+        "dossier": dossier,
+        "title": dossier.procedure.result_type or dossier.procedure.name,
+        "answers": _answers(dossier),
+        "number": number,
+        "date": timezone.localdate(),
+        "signed_by": signed_by,
+        "verification_url": verification_url,
+        # qrcode writes the markup itself; the URL only sets which squares are dark.
+        "qr": mark_safe(qr_svg(verification_url)),
+    }
+    return render_to_string(TEMPLATE, context)
+
+
+def result_pdf(dossier: Dossier, number: str, verification_url: str, signed_by=None) -> bytes:
+    """The unsigned result as an A4 PDF."""
+    html = result_html(dossier, number, verification_url, signed_by)
+    return HTML(string=html).write_pdf()
+
+
+def _signer() -> signers.SimpleSigner:
+    """The configured certificate and key; refusing to sign beats issuing an unsigned result."""
+    passphrase = settings.SIGNING_KEY_PASSPHRASE.encode() or None
+    signer = signers.SimpleSigner.load(
+        settings.SIGNING_KEY_FILE, settings.SIGNING_CERT_FILE, key_passphrase=passphrase
+    )
+    if signer is None:
+        raise ImproperlyConfigured(
+            f"Cannot load the signing certificate {settings.SIGNING_CERT_FILE} and key "
+            f"{settings.SIGNING_KEY_FILE}: set SIGNING_* or run manage.py make_demo_certificate"
+        )
+    return signer
+
+
+def sign_pdf(pdf_bytes: bytes, signer_name: str) -> bytes:
+    """Sign the whole PDF (PAdES baseline B, SHA-256) in an invisible signature field."""
+    meta = signers.PdfSignatureMetadata(
+        field_name=SIGNATURE_FIELD,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        name=signer_name,
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
+    signer = _signer()
+    return off_loop(lambda: signers.sign_pdf(writer, meta, signer=signer).getvalue())
+
+
+def off_loop(call: Callable[[], T]) -> T:
+    """Run `call` where asyncio.run works: pyHanko's synchronous API uses it, which refuses to
+    start in a thread with a running event loop (an async caller, Playwright's sync API)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
+
+
+def issue_result(dossier: Dossier, leader, number: str) -> ResultDocument:
+    """Render, sign and store the dossier's result, and log the signing; one per dossier."""
+    code = secrets.token_urlsafe(24)
+    signer_name = leader.full_name or leader.get_username()
+    pdf = result_pdf(dossier, number, verification_url(code), signer_name)
+    signed = sign_pdf(pdf, signer_name)
+    document = ResultDocument(
+        dossier=dossier,
+        title=dossier.procedure.result_type or dossier.procedure.name,
+        number=number,
+        signed_at=timezone.now(),
+        signed_by=leader,
+        verification_code=code,
+        sha256=hashlib.sha256(signed).hexdigest(),
+    )
+    document.file.save(f"ket-qua-{dossier.code}.pdf", ContentFile(signed), save=False)
+    document.save()
+    audit.log("result.sign", dossier.code, leader, number=number, sha256=document.sha256)
+    return document
+
+
+@require_safe
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """The public proof that a result was issued: what, by which agency, when; nobody's data."""
+    document = get_object_or_404(
+        ResultDocument.objects.select_related("dossier__agency"), verification_code=code
+    )
+    return render(request, "dossiers/verify.html", {"document": document})
+
+
+def _download(document: ResultDocument, actor, audience: str) -> FileResponse:
+    """Serve the signed file and note who took it."""
+    audit.log("result.download", document.dossier.code, actor, audience=audience)
+    return FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"ket-qua-{document.dossier.code}.pdf",
+    )
+
+
+def _delivered_to(user) -> QuerySet[Dossier]:
+    """The applicant's dossiers whose result is out and, at level 4, delivered online."""
+    return visible_to_applicant(user).filter(
+        status__in=DELIVERED, procedure__level__gte=Level.PAYMENT
+    )
+
+
+@login_required
+@require_safe
+def download_result(request: HttpRequest, code: str) -> FileResponse:
+    """The applicant's own signed result, once the dossier is finished."""
+    dossier = get_object_or_404(_delivered_to(request.user), code=code)
+    document = get_object_or_404(ResultDocument, dossier=dossier)
+    return _download(document, request.user, "applicant")
+
+
+@login_required
+@require_safe
+def download_result_official(request: HttpRequest, code: str) -> FileResponse:
+    """The signed result, for the officials who may read the dossier."""
+    dossier = get_object_or_404(readable_by_official(request.user), code=code)
+    document = get_object_or_404(ResultDocument, dossier=dossier)
+    return _download(document, request.user, "official")
