@@ -74,8 +74,8 @@ def dossier(request, code: str):
     )
     context = {
         "dossier": found,
-        "actions": actions,
-        "form": ActionForm(found.agency),
+        # One form per action, each with its own element ids so that every label finds its field.
+        "actions": [(t, ActionForm(found.agency, auto_id=f"id_{t.action}_%s")) for t in actions],
         "open_request": found.supplements.filter(answered_at=None).last(),
         "letter": Apology.objects.filter(dossier=found).first(),
         "may_apologise": bool(actions) and apology.may_apologise(found),

@@ -108,7 +108,7 @@ _TABLE = [
         gettext_lazy("submit for approval"),
         [Status.UNDER_REVIEW],
         Status.AWAITING_APPROVAL,
-        [HEAD],
+        [HEAD, LEADER],  # a leader reviews where the agency has no head of division
     ),
     _t("approve", gettext_lazy("approve"), [Status.AWAITING_APPROVAL], Status.FINISHED, [LEADER]),
     _t("stop", gettext_lazy("stop processing"), IN_PROCESS, Status.STOPPED, [LEADER], [REASON]),
