@@ -41,6 +41,7 @@ def test_a_walk_in_dossier_is_registered_and_accepted(client, desk, marriage):
     assert dossier.code.startswith("000.01.31.H57-") and dossier.channel == "desk"
     assert dossier.applicant is None and dossier.applicant_name == "Hồ Thị Lan"
     assert dossier.applicant_phone == "0935222333" and dossier.due_date
+    assert dossier.applicant_id_number == "046190001234"
     assert dossier.status == Status.ACCEPTED
     assert [e.to_status for e in dossier.events.all()] == [Status.SUBMITTED, Status.ACCEPTED]
     assert dossier.attachments.get().content_type == "application/pdf"

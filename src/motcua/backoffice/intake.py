@@ -48,10 +48,8 @@ def register_at_desk(
         applicant_phone=applicant.phone,
         applicant_email=applicant.email,
         channel=channel,
-        form_data={
-            **answers,
-            **({"so_cccd_nguoi_nop": applicant.id_number} if applicant.id_number else {}),
-        },
+        applicant_id_number=applicant.id_number,
+        form_data=answers,
         idempotency_key=token,
     )
     services.save_draft(dossier, {}, officer.agency, uploads)

@@ -17,7 +17,8 @@ from motcua.backoffice.models import Apology
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import CatalogQuery, search_procedures
 from motcua.core import audit
-from motcua.dossiers import services, workflow
+from motcua.core.models import AuditEntry
+from motcua.dossiers import deadlines, services, workflow
 from motcua.dossiers.models import Status
 from motcua.dossiers.queries import actionable_by, readable_by_official
 from motcua.dossiers.receipts import lookup_url, receipt_pdf
@@ -78,12 +79,21 @@ def dossier(request, code: str):
         "actions": [(t, ActionForm(found.agency, auto_id=f"id_{t.action}_%s")) for t in actions],
         "open_request": found.supplements.filter(answered_at=None).last(),
         "letter": Apology.objects.filter(dossier=found).first(),
+        "timeliness": deadlines.Timeliness(t).label if (t := deadlines.timeliness(found)) else "",
+        "audit_log": _audit_log(request.user, found),
         "may_apologise": bool(actions) and apology.may_apologise(found),
         "apology_form": ApologyForm(
             initial={"new_due_date": apology.suggested_new_date(found)} if found.due_date else None
         ),
     }
     return render(request, "backoffice/dossier.html", context)
+
+
+def _audit_log(user, found) -> list:
+    """The dossier's audit entries, for supervisors only."""
+    if user.role != Role.SUPERVISOR:
+        return []
+    return list(AuditEntry.objects.filter(object_ref=found.code).select_related("actor"))
 
 
 @login_required

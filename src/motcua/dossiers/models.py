@@ -99,6 +99,7 @@ class Dossier(models.Model):
         related_name="dossiers",
     )
     applicant_name = models.CharField(_("applicant"), max_length=200)
+    applicant_id_number = models.CharField(_("applicant's CCCD number"), max_length=12, blank=True)
     applicant_phone = models.CharField(_("phone"), max_length=16, blank=True)
     applicant_email = models.EmailField(_("e-mail"), blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)

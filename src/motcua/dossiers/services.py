@@ -120,6 +120,7 @@ def start_draft(
                 agency=agency,
                 applicant=applicant,
                 applicant_name=applicant.full_name or applicant.get_username(),
+                applicant_id_number=applicant.id_number or "",
                 applicant_phone=applicant.phone or "",
                 applicant_email=applicant.email,
                 channel=channel,

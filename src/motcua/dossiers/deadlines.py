@@ -1,0 +1,39 @@
+"""Was a dossier early, on time or late? Judged against its appointment date."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.dossiers.models import Dossier, Status
+
+
+class Timeliness(models.TextChoices):
+    EARLY = "early", _("Early")
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+
+
+def finished_on(dossier: Dossier) -> datetime.date | None:
+    """The local day processing finished (the result was ready), from the history."""
+    finished = [e.at for e in dossier.events.all() if e.to_status == Status.FINISHED]
+    return timezone.localdate(finished[0]) if finished else None
+
+
+def timeliness(dossier: Dossier, today: datetime.date | None = None) -> str:
+    """early / on_time / late for a finished dossier; late or "" (within time) for one in progress.
+
+    An unfinished dossier is judged on `today`, as the national scorecard judges one at the end
+    of the period.
+    """
+    if dossier.due_date is None:
+        return ""
+    done = finished_on(dossier)
+    if done is None:
+        return Timeliness.LATE if (today or timezone.localdate()) > dossier.due_date else ""
+    if done < dossier.due_date:
+        return Timeliness.EARLY
+    return Timeliness.ON_TIME if done == dossier.due_date else Timeliness.LATE
