@@ -147,7 +147,8 @@ made AS (
     CROSS JOIN LATERAL generate_series(0, plan.n - 1) AS j
 )
 INSERT INTO dossiers_dossier (
-    code, applicant_name, applicant_phone, applicant_email, channel, status, form_data,
+    code, applicant_name, applicant_id_number, applicant_phone, applicant_email, channel,
+    status, form_data,
     submitted_at, due_date, idempotency_key, created_at, updated_at,
     agency_id, applicant_id, procedure_id, assignee_id
 )
@@ -156,6 +157,7 @@ SELECT
     (ARRAY['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Văn Cường', 'Phạm Thị Dung', 'Hoàng Văn Em',
            'Võ Thị Giang', 'Đặng Văn Hải', 'Bùi Thị Hoa', 'Đỗ Văn Khoa', 'Ngô Thị Lan'])
         [1 + s.number %% 10],
+    '',
     '09' || lpad((s.id %% 100000000)::text, 8, '0'),
     '',
     CASE WHEN s.r2 < 0.6 THEN 'online' WHEN s.r2 < 0.95 THEN 'desk' ELSE 'post' END,
