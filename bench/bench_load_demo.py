@@ -10,6 +10,7 @@ from harness import Result
 
 def run() -> list[Result]:
     from django.core.management import call_command
+    from django.db import connection
 
     from motcua.accounts.models import User
     from motcua.agencies.models import Agency
@@ -25,4 +26,4 @@ def run() -> list[Result]:
         Sector.objects.all().delete()
         Agency.objects.update(parent=None)
         Agency.objects.all().delete()
-    return [Result("load_demo", sorted(timings)[1], 15000.0)]
+    return [Result(f"load_demo_{connection.vendor}", sorted(timings)[1], 15000.0)]

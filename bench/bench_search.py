@@ -40,6 +40,7 @@ def build_catalog() -> int:
 
 
 def run() -> list[Result]:
+    from django.db import connection
     from django.test import Client
 
     from motcua.catalog.models import Procedure
@@ -68,8 +69,9 @@ def run() -> list[Result]:
             assert client.get("/thu-tuc/", params).status_code == 200
 
     per_query = len(QUERIES)
+    engine = connection.vendor
     return [
-        Result("search_service", median_ms(service, runs=30) / per_query, BUDGET_MS),
-        Result("search_api", median_ms(api, runs=30) / per_query, BUDGET_MS),
-        Result("search_page", median_ms(page, runs=15) / per_query, BUDGET_MS),
+        Result(f"search_service_{engine}", median_ms(service, runs=30) / per_query, BUDGET_MS),
+        Result(f"search_api_{engine}", median_ms(api, runs=30) / per_query, BUDGET_MS),
+        Result(f"search_page_{engine}", median_ms(page, runs=15) / per_query, BUDGET_MS),
     ]
