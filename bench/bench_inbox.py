@@ -14,7 +14,6 @@ import http.cookiejar
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,9 +24,8 @@ import urllib.request
 from pathlib import Path
 
 from harness import Result
+from live_site import environment, fresh_postgres_database, manage, served
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 DATABASE = "motcua_bench_inbox"  # its own name: `make bench` may run bench_submission meanwhile
 OFFICER = "motcua.trungtam"  # the desk officer of the provincial service center
 DOSSIERS = 1_000_000
@@ -68,35 +66,26 @@ print(json.dumps(captured))
 
 
 def run() -> list[Result]:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
+    bench_url = fresh_postgres_database(DATABASE)
+    if bench_url is None:
         print("bench_inbox: skipped, it needs PostgreSQL (DATABASE_URL=postgres://…)", flush=True)
         return []
     import psycopg
 
-    base_url, _name = url.rsplit("/", 1)
-    bench_url = f"{base_url}/{DATABASE}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DATABASE}")
     try:
         with tempfile.TemporaryDirectory() as tmp:
             workdir = Path(tmp)
-            env = _environment(workdir, bench_url)
-            _manage(env, "migrate", "--noinput")
-            _manage(env, "load_demo")
-            _manage(env, "collectstatic", "--noinput")  # the pages need the static manifest
+            env = environment(workdir, bench_url, API_LOGINS_PER_MINUTE="1000")
+            manage(env, "migrate", "--noinput")
+            manage(env, "load_demo")
+            manage(env, "collectstatic", "--noinput")  # the pages need the static manifest
             with psycopg.connect(bench_url, autocommit=True) as db:
                 _load(db)
                 captured = _capture(env, workdir)
-                server, base = _serve(env, workdir)
-                try:
+                with served(env, workdir) as base:
                     return _measure(db, base, captured)
-                finally:
-                    server.terminate()
-                    server.wait(timeout=10)
     finally:
-        with psycopg.connect(url, autocommit=True) as admin:
+        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
 
@@ -285,30 +274,6 @@ def _open_statuses() -> list[str]:
 # ---------------------------------------------------------------- the server and its SQL
 
 
-def _environment(workdir: Path, database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update(
-        DEBUG="0",
-        SECRET_KEY="benchmark-only-" + "k" * 40,
-        DATABASE_URL=database_url,
-        VAR_DIR=str(workdir),
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_COOKIES="0",
-        API_LOGINS_PER_MINUTE="1000",
-        DJANGO_SETTINGS_MODULE="motcua.settings",
-    )
-    return env
-
-
-def _manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
 def _capture(env: dict[str, str], workdir: Path) -> dict[str, list[str]]:
     """The SQL Django runs for one page and one API request, as it sends it."""
     done = subprocess.run(
@@ -321,26 +286,6 @@ def _capture(env: dict[str, str], workdir: Path) -> dict[str, list[str]]:
     if done.returncode:
         raise RuntimeError(f"capturing the inbox's SQL failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _serve(env: dict[str, str], workdir: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "motcua.wsgi", "-b", f"127.0.0.1:{port}", "-w", "4"],
-        env=env,
-        cwd=workdir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(150):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    return server, f"http://127.0.0.1:{port}"
 
 
 def _login(base: str) -> urllib.request.OpenerDirector:

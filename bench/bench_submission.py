@@ -5,11 +5,7 @@ database `motcua_bench` is made beside it), else on a SQLite file."""
 from __future__ import annotations
 
 import json
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -18,9 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from harness import Result
+from live_site import environment, fresh_postgres_database, manage, served
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 CLIENTS = 8
 SUBMISSIONS = 400
 LOOKUPS = 300
@@ -45,49 +40,6 @@ PROCEDURE = {
 }
 
 
-def _database_url(workdir: Path) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return f"sqlite:///{workdir / 'bench.sqlite3'}"
-    import psycopg
-
-    base, _name = url.rsplit("/", 1)
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute("DROP DATABASE IF EXISTS motcua_bench WITH (FORCE)")
-        connection.execute("CREATE DATABASE motcua_bench")
-    return f"{base}/motcua_bench"
-
-
-def _environment(workdir: Path, database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
-    env.update(
-        DEBUG="0",
-        SECRET_KEY="benchmark-only-" + "k" * 40,
-        DATABASE_URL=database_url,
-        VAR_DIR=str(workdir),
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_COOKIES="0",
-        LOOKUPS_PER_MINUTE="1000000",
-        DJANGO_SETTINGS_MODULE="motcua.settings",
-    )
-    return env
-
-
-def _manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _call(url: str, body: dict | None = None, token: str = "", key: str = "") -> dict:
     headers = {"Content-Type": "application/json"}
     if token:
@@ -100,38 +52,19 @@ def _call(url: str, body: dict | None = None, token: str = "", key: str = "") ->
         return json.loads(response.read())
 
 
-def _serve(env: dict[str, str], workdir: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "motcua.wsgi", "-b", f"127.0.0.1:{port}", "-w", "4"],
-        env=env,
-        cwd=workdir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    return server, f"http://127.0.0.1:{port}"
-
-
 def run() -> list[Result]:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        env = _environment(workdir, _database_url(workdir))
-        _manage(env, "migrate", "--noinput")
-        _manage(env, "load_demo")
+        database_url = fresh_postgres_database("motcua_bench") or (
+            f"sqlite:///{workdir / 'bench.sqlite3'}"
+        )
+        env = environment(workdir, database_url, LOOKUPS_PER_MINUTE="1000000")
+        manage(env, "migrate", "--noinput")
+        manage(env, "load_demo")
         (workdir / "procedure.json").write_text(json.dumps([PROCEDURE], ensure_ascii=False))
-        _manage(env, "import_procedures", str(workdir / "procedure.json"))
-        server, base = _serve(env, workdir)
-        try:
-            return _measure(base, "postgres" in env["DATABASE_URL"])
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        manage(env, "import_procedures", str(workdir / "procedure.json"))
+        with served(env, workdir) as base:
+            return _measure(base, "postgres" in database_url)
 
 
 def _measure(base: str, on_postgres: bool) -> list[Result]:
