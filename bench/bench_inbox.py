@@ -14,7 +14,6 @@ import http.cookiejar
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from harness import Result
+from harness import Result, median_ms
 from live_site import environment, fresh_postgres_database, manage, served
 
 DATABASE = "motcua_bench_inbox"  # its own name: `make bench` may run bench_submission meanwhile
@@ -325,20 +324,6 @@ def _token(base: str) -> str:
         return json.loads(response.read())["token"]
 
 
-def _timed(action, runs: int = RUNS, warmup: int = WARMUP) -> float:
-    for _ in range(warmup):
-        action()
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
-
-
-# ---------------------------------------------------------------- measuring
-
-
 def _measure(db, base: str, captured: dict[str, list[str]]) -> list[Result]:
     browser = _login(base)
     token = _token(base)
@@ -355,7 +340,7 @@ def _measure(db, base: str, captured: dict[str, list[str]]) -> list[Result]:
         with urllib.request.urlopen(request, timeout=30) as response:
             assert len(json.loads(response.read())["results"]) == 20
 
-    page_ms, api_ms = _timed(page), _timed(api)
+    page_ms, api_ms = median_ms(page, RUNS, WARMUP), median_ms(api, RUNS, WARMUP)
     page_sql, api_sql = captured["page"], captured["api"]
     page_main, api_main = _main_query(page_sql, "LIMIT 200"), _main_query(api_sql, "LIMIT 20")
     api_count = next(q for q in api_sql if "COUNT(*)" in q.upper())
@@ -399,7 +384,7 @@ def _sql_ms(db, *queries: str) -> float:
             if cursor.description is not None:
                 cursor.fetchall()
 
-    return _timed(execute)
+    return median_ms(execute, RUNS, WARMUP)
 
 
 def _plan(db, query: str) -> str:
@@ -437,7 +422,7 @@ def _try_index(db, page, api, page_main: str, api_count: str) -> None:
     )
     db.execute("ANALYZE dossiers_dossier")
     built = (time.perf_counter() - start) * 1000
-    page_ms, api_ms = _timed(page), _timed(api)
+    page_ms, api_ms = median_ms(page, RUNS, WARMUP), median_ms(api, RUNS, WARMUP)
     print(
         f"bench_inbox: with {TRIAL_INDEX} (built in {built:.0f} ms): page {page_ms:.2f} ms,"
         f" API {api_ms:.2f} ms, inbox query {_sql_ms(db, page_main):.2f} ms, API count"

@@ -9,6 +9,18 @@ from motcua.accounts.services import find_by_contact, parse_contact
 from motcua.core.validators import validate_cccd, validate_tax_code
 
 
+def check_new_password(form: forms.Form, user: User | None = None) -> None:
+    """The two typed passwords agree and pass the password rules; errors go on the form."""
+    first, second = form.cleaned_data.get("password1"), form.cleaned_data.get("password2")
+    if first and second and first != second:
+        form.add_error("password2", _("The two passwords differ."))
+    elif first:
+        try:
+            password_validation.validate_password(first, user)
+        except ValidationError as error:
+            form.add_error("password1", error)
+
+
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label=_("Phone number, e-mail or username"),
@@ -80,14 +92,7 @@ class RegisterForm(forms.Form):
                 validate_tax_code(cleaned.get("tax_code", ""))
             except ValidationError as error:
                 self.add_error("tax_code", error)
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords differ."))
-        elif first:
-            try:
-                password_validation.validate_password(first)
-            except ValidationError as error:
-                self.add_error("password1", error)
+        check_new_password(self)
         return cleaned
 
     def save(self) -> User:
@@ -150,14 +155,7 @@ class NewPasswordForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords differ."))
-        elif first:
-            try:
-                password_validation.validate_password(first, self.user)
-            except ValidationError as error:
-                self.add_error("password1", error)
+        check_new_password(self, self.user)
         return cleaned
 
 
