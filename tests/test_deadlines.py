@@ -7,7 +7,7 @@ import pytest
 
 from motcua.accounts.models import Role
 from motcua.dossiers.deadlines import timeliness
-from motcua.dossiers.models import Event, Status
+from motcua.dossiers.models import Status
 from tests.test_backoffice import dossier_in, official
 
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -23,12 +23,9 @@ def dossier(marriage, citizen, province):
 
 
 def finish_on(dossier, day):
-    Event.objects.create(
-        dossier=dossier, from_status=Status.AWAITING_APPROVAL, to_status=Status.FINISHED
-    )
-    Event.objects.filter(dossier=dossier, to_status=Status.FINISHED).update(
-        at=datetime.datetime.combine(day, datetime.time(16, 30), tzinfo=HUE)
-    )
+    dossier.status = Status.FINISHED
+    dossier.finished_at = datetime.datetime.combine(day, datetime.time(16, 30), tzinfo=HUE)
+    dossier.save()
 
 
 @pytest.mark.parametrize(

@@ -102,3 +102,19 @@ def cache(redis_url: str) -> dict[str, dict[str, Any]]:
             }
         }
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def celery_transport_options(broker_url: str, folder: Path) -> dict[str, Any]:
+    """The filesystem broker's folders (made here); other brokers need no options."""
+    if not broker_url.startswith("filesystem://"):
+        return {}
+    queue = folder / "queue"
+    processed = folder / "processed"
+    for path in (queue, processed):
+        path.mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(queue),
+        "data_folder_out": str(queue),
+        "processed_folder": str(processed),
+        "store_processed": False,
+    }

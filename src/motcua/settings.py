@@ -239,6 +239,22 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Background work (Celery). Without CELERY_BROKER_URL the broker is a folder under VAR_DIR,
+# which serves one machine; several machines share Redis (redis://) or RabbitMQ (amqp://).
+CELERY_BROKER_URL = config.env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS = config.celery_transport_options(
+    CELERY_BROKER_URL, VAR_DIR / "celery"
+)
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+# Tasks run in the calling process when set (tests, or a site run without a worker).
+CELERY_TASK_ALWAYS_EAGER = config.env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Periodic sweeps (celery beat); each app adds its entries here.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

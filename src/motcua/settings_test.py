@@ -57,3 +57,4 @@ SIGNING_CERT_FILE = str(_SIGNING_DIR / "certificate.pem")
 SIGNING_KEY_FILE = str(_SIGNING_DIR / "key.pem")
 SIGNING_KEY_PASSPHRASE = "test-suite-only-passphrase"
 make_certificate(Path(SIGNING_CERT_FILE), Path(SIGNING_KEY_FILE), SIGNING_KEY_PASSPHRASE)
+CELERY_TASK_ALWAYS_EAGER = True

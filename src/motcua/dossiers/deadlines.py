@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.models import Dossier
 
 
 class Timeliness(models.TextChoices):
@@ -18,9 +18,8 @@ class Timeliness(models.TextChoices):
 
 
 def finished_on(dossier: Dossier) -> datetime.date | None:
-    """The local day processing finished (the result was ready), from the history."""
-    finished = [e.at for e in dossier.events.all() if e.to_status == Status.FINISHED]
-    return timezone.localdate(finished[0]) if finished else None
+    """The local day processing finished (the result was ready)."""
+    return timezone.localdate(dossier.finished_at) if dossier.finished_at else None
 
 
 def timeliness(dossier: Dossier, today: datetime.date | None = None) -> str:

@@ -29,6 +29,7 @@ class Status(models.TextChoices):
     UNDER_REVIEW = "under_review", _("Under review by the head of division")
     AWAITING_APPROVAL = "awaiting_approval", _("Awaiting the leader's approval")
     SUPPLEMENT = "supplement", _("Supplement requested")
+    PAUSED = "paused", _("Paused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     STOPPED = "stopped", _("Processing stopped")
     FINISHED = "finished", _("Result ready")
@@ -43,6 +44,7 @@ OPEN_STATUSES = (
     Status.UNDER_REVIEW,
     Status.AWAITING_APPROVAL,
     Status.SUPPLEMENT,
+    Status.PAUSED,
     Status.FINISHED,
 )
 
@@ -54,11 +56,20 @@ NATIONAL_STATUS = {
     Status.UNDER_REVIEW: 4,
     Status.AWAITING_APPROVAL: 4,
     Status.SUPPLEMENT: 5,
+    Status.PAUSED: 6,
     Status.WITHDRAWN: 7,
     Status.STOPPED: 8,
     Status.FINISHED: 9,
     Status.RETURNED: 10,
 }
+
+
+class Delivery(models.TextChoices):
+    """How the result reaches the applicant."""
+
+    ONLINE = "online", _("Downloaded online")
+    DESK = "desk", _("Collected at the desk")
+    POST = "post", _("Sent by post")
 
 
 class DailySequence(models.Model):
@@ -117,6 +128,15 @@ class Dossier(models.Model):
     form_data = models.JSONField(_("form answers"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     due_date = models.DateField(_("appointment date"), null=True, blank=True)
+    # Milestones kept on the row so that statistics count without reading the history.
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("result ready"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("result handed over"), null=True, blank=True)
+    delivery = models.CharField(
+        _("result handed over"), max_length=8, choices=Delivery.choices, blank=True
+    )
+    supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
+    fee_amount = models.PositiveBigIntegerField(_("fees due (VND)"), default=0)
     # The client's Idempotency-Key (or the form's one-time token): a retried submission
     # finds the dossier it already created instead of creating a second one.
     idempotency_key = models.CharField(max_length=64, blank=True, editable=False)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from motcua.agencies.models import Agency
 from motcua.core import audit
 from motcua.core.calendar import add_working_days, working_days_between
-from motcua.dossiers import workflow
+from motcua.dossiers import signals, workflow
 from motcua.dossiers.codes import next_code
 from motcua.dossiers.models import (
     Attachment,
@@ -27,9 +27,19 @@ from motcua.dossiers.models import (
 from motcua.dossiers.results import issue_result, result_number
 from motcua.dossiers.uploads import check_total, check_upload
 
+# The row's milestone field that the first move into a state sets.
+MILESTONES = {
+    Status.ACCEPTED: "accepted_at",
+    Status.FINISHED: "finished_at",
+    Status.RETURNED: "returned_at",
+}
+
 
 def record(dossier: Dossier, to_status: str, actor=None, note: str = "") -> Event:
-    """Move `dossier` to `to_status`, write the step into its history and the audit log."""
+    """Move `dossier` to `to_status`, write the step into its history and the audit log.
+
+    Listeners of `signals.status_changed` (the statistics) run in the same transaction.
+    """
     audit.log(
         "dossier.status",
         dossier.code or f"draft:{dossier.pk}",
@@ -45,8 +55,20 @@ def record(dossier: Dossier, to_status: str, actor=None, note: str = "") -> Even
         to_status=to_status,
         note=note,
     )
+    from_status = dossier.status
     dossier.status = to_status
-    dossier.save(update_fields=["status", "updated_at"])
+    changed = ["status", "updated_at"]
+    milestone = MILESTONES.get(to_status)
+    if milestone and getattr(dossier, milestone) is None:
+        setattr(dossier, milestone, event.at)
+        changed.append(milestone)
+    if to_status == Status.SUPPLEMENT:
+        dossier.supplement_count += 1
+        changed.append("supplement_count")
+    dossier.save(update_fields=changed)
+    signals.status_changed.send(
+        Dossier, dossier=dossier, from_status=from_status, to_status=to_status, at=event.at
+    )
     return event
 
 
