@@ -8,6 +8,7 @@ changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -134,6 +135,16 @@ class TransitionRefused(Exception):
         self.forbidden = forbidden
 
 
+# Other apps' conditions on a transition (fees paid first, say): each guard takes the dossier
+# and the transition and raises TransitionRefused to stop it. Registered in AppConfig.ready.
+GUARDS: list[Callable[[Dossier, Transition], None]] = []
+
+
+def register_guard(guard: Callable[[Dossier, Transition], None]) -> None:
+    if guard not in GUARDS:
+        GUARDS.append(guard)
+
+
 def check(dossier: Dossier, action: str, actor: str = APPLICANT) -> Transition:
     """The transition `actor` (APPLICANT or an official's role) may take now, or a refusal."""
     transition = TRANSITIONS.get(action)
@@ -149,6 +160,8 @@ def check(dossier: Dossier, action: str, actor: str = APPLICANT) -> Transition:
             _("A dossier that is “%(status)s” cannot be: %(action)s.")
             % {"status": dossier.get_status_display(), "action": transition.label}
         )
+    for guard in GUARDS:
+        guard(dossier, transition)
     return transition
 
 
