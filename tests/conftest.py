@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from motcua.accounts.models import User
+from motcua.accounts.models import Role, User
 from tests import factories
 
 
@@ -110,3 +110,16 @@ def marriage(catalog):
 def signed_in(client, citizen):
     client.force_login(citizen)
     return client
+
+
+@pytest.fixture
+def staff(province):
+    """Every role at commune A and at commune B, and supervisors over the district and elsewhere."""
+    people = {}
+    for place in ("commune_a", "commune_b"):
+        for role in Role.values:
+            if role != Role.SUPERVISOR:
+                people[(place, role)] = factories.official(province[place], role)
+    people["supervisor_district"] = factories.official(province["district"], Role.SUPERVISOR)
+    people["supervisor_justice"] = factories.official(province["justice"], Role.SUPERVISOR)
+    return people

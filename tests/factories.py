@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from motcua.accounts.models import User
 from motcua.agencies.models import Agency, Kind, Tier
 from motcua.catalog.importexport import Located, ProcedureRecord, import_records
 from motcua.catalog.models import Procedure
@@ -57,3 +58,9 @@ def procedure(
     )
     import_records([record])
     return Procedure.objects.get(code=code)
+
+
+def official(agency: Agency, role: str, name: str | None = None) -> User:
+    return User.objects.create_user(
+        name or f"{role}-{agency.code}", password="x", kind="official", role=role, agency=agency
+    )

@@ -9,7 +9,8 @@ from motcua.accounts.models import Role
 from motcua.backoffice import apology
 from motcua.backoffice.models import Apology
 from motcua.dossiers.models import Status
-from tests.test_backoffice import dossier_in, official
+from tests.factories import official
+from tests.test_backoffice import dossier_in
 
 
 @pytest.fixture
@@ -24,7 +25,14 @@ def late(marriage, citizen, province):
 
 def test_the_new_date_is_suggested_from_the_calendar(late):
     # Half of 4 working days after Friday 7 March: Monday 10 and Tuesday 11.
-    assert apology.suggested_new_date(late) == datetime.date(2025, 3, 11)
+    assert apology.suggested_new_date(late, today=datetime.date(2025, 3, 5)) == datetime.date(
+        2025, 3, 11
+    )
+
+
+def test_an_overdue_dossier_gets_a_new_date_after_today(late):
+    today = datetime.date(2025, 3, 20)  # a Thursday, two weeks after the appointment
+    assert apology.suggested_new_date(late, today=today) == datetime.date(2025, 3, 24)
 
 
 def test_draft_sign_and_the_applicant_sees_it(late, province, client, citizen):
@@ -32,7 +40,7 @@ def test_draft_sign_and_the_applicant_sees_it(late, province, client, citizen):
     leader = official(province["commune_a"], Role.LEADER)
     client.force_login(specialist)
     page = client.get(f"/mot-cua/ho-so/{late.code}/").content.decode()
-    assert 'value="2025-03-11"' in page
+    assert f'value="{apology.suggested_new_date(late):%Y-%m-%d}"' in page
     client.post(
         f"/mot-cua/ho-so/{late.code}/xin-loi/",
         {"reason": "Cần lấy ý kiến cơ quan khác", "new_due_date": "2025-03-11"},
@@ -59,10 +67,16 @@ def test_draft_sign_and_the_applicant_sees_it(late, province, client, citizen):
 
 def test_the_new_date_is_set_only_once(late, province):
     specialist = official(province["commune_a"], Role.SPECIALIST)
+    leader = official(province["commune_a"], Role.LEADER)
     apology.draft(late, specialist, "Lý do", datetime.date(2025, 3, 11))
+    revised = apology.draft(late, specialist, "Lý do đầy đủ hơn", datetime.date(2025, 3, 12))
+    assert Apology.objects.get().reason == "Lý do đầy đủ hơn", "a draft is revised, not doubled"
+    apology.sign(revised, leader)
+    late.refresh_from_db()
     with pytest.raises(ValidationError):
         apology.draft(late, specialist, "Lần hai", datetime.date(2025, 3, 20))
     assert Apology.objects.count() == 1
+    assert Apology.objects.get().new_due_date == datetime.date(2025, 3, 12)
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,12 @@
 import pytest
 from rest_framework.test import APIClient
 
-from motcua.accounts.models import Role, User
+from motcua.accounts.models import Role
 from motcua.core.models import AuditEntry
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, Status
-from motcua.dossiers.workflow import APPLICANT, TRANSITIONS
+from motcua.dossiers.workflow import APPLICANT, CONSULTED, TRANSITIONS
+from tests.factories import official
 
 SOURCE = {
     "accept": Status.SUBMITTED,
@@ -20,35 +21,30 @@ SOURCE = {
     "approve": Status.AWAITING_APPROVAL,
     "stop": Status.PROCESSING,
     "return_result": Status.FINISHED,
+    "consult": Status.PROCESSING,
+    "pause": Status.PROCESSING,
+    "resume": Status.PAUSED,
 }
-OFFICIAL_ACTIONS = sorted(a for a, t in TRANSITIONS.items() if APPLICANT not in t.actors)
+# Officials act by role on their agency's dossiers; the consulted agency's answer has its own
+# matrix in test_liaison.py.
+OFFICIAL_ACTIONS = sorted(
+    a for a, t in TRANSITIONS.items() if not t.actors & {APPLICANT, CONSULTED}
+)
 ROLES = [r for r in Role.values if r != Role.SUPERVISOR]
 
 
-def official(agency, role, name=None):
-    return User.objects.create_user(
-        name or f"{role}-{agency.code}", password="x", kind="official", role=role, agency=agency
-    )
-
-
-@pytest.fixture
-def staff(province):
-    """Every role at commune A and at commune B, and supervisors over the district and elsewhere."""
-    people = {}
-    for place in ("commune_a", "commune_b"):
-        for role in ROLES:
-            people[(place, role)] = official(province[place], role)
-    people["supervisor_district"] = official(province["district"], Role.SUPERVISOR)
-    people["supervisor_justice"] = official(province["justice"], Role.SUPERVISOR)
-    return people
-
-
 def dossier_in(marriage, citizen, agency, status):
+    """A dossier of `agency` put straight into `status`; a paused one through a real pause,
+    so that resuming finds what it gives back."""
     draft, _ = services.start_draft(
         procedure=marriage, agency=agency, applicant=citizen, form_data={"ho_ten": "Bình"}
     )
     dossier = services.submit(draft)
-    Dossier.objects.filter(pk=dossier.pk).update(status=status)
+    direct = Status.PROCESSING if status == Status.PAUSED else status
+    Dossier.objects.filter(pk=dossier.pk).update(status=direct)
+    if status == Status.PAUSED:
+        leader = official(agency, Role.LEADER, f"pausing-leader-{dossier.pk}")
+        services.perform(dossier, "pause", leader, reason="Chờ kết quả giám định")
     return Dossier.objects.get(pk=dossier.pk)
 
 
@@ -59,6 +55,8 @@ def body_for(action, agency_key, staff):
         "comment": "Lý do",
         "assignee": specialist.username,
         "items": ["Giấy xác nhận tình trạng hôn nhân"],
+        "agency": "000.00.02.H57",  # the Department of Justice, for an opinion
+        "delivery": "desk",
     }
 
 
@@ -90,7 +88,10 @@ def test_permission_matrix(action, staff, marriage, citizen, province):
         assert response.status_code == expected, (action, key, response.content)
         dossier.refresh_from_db()
         if expected == 200:
-            target = Status.SUPPLEMENT if action == "request_supplement" else transition.target
+            target = {
+                "request_supplement": Status.SUPPLEMENT,
+                "resume": Status.PROCESSING,  # where the pause found it
+            }.get(action, transition.target)
             assert dossier.status == target
         else:
             assert dossier.status == SOURCE[action], "a refused action changes nothing"
@@ -130,7 +131,7 @@ def test_the_whole_path_to_a_result(staff, marriage, citizen, province):
         (Role.SPECIALIST, {"action": "send_for_review", "comment": "Đủ điều kiện"}),
         (Role.HEAD_OF_DIVISION, {"action": "submit_for_approval"}),
         (Role.LEADER, {"action": "approve"}),
-        (Role.DESK_OFFICER, {"action": "return_result", "comment": "Trả tại bộ phận một cửa"}),
+        (Role.DESK_OFFICER, {"action": "return_result", "delivery": "post"}),
     ]
     for role, body in steps:
         api.force_authenticate(staff[("commune_a", role)])
@@ -148,6 +149,7 @@ def test_the_whole_path_to_a_result(staff, marriage, citizen, province):
     ]
     dossier.refresh_from_db()
     assert dossier.assignee == staff[("commune_a", Role.SPECIALIST)]
+    assert dossier.delivery == "post" and dossier.returned_at is not None
     assert AuditEntry.objects.filter(object_ref=dossier.code, action="dossier.status").count() == 7
 
 

@@ -8,7 +8,8 @@ import pytest
 from motcua.accounts.models import Role
 from motcua.dossiers.deadlines import timeliness
 from motcua.dossiers.models import Status
-from tests.test_backoffice import dossier_in, official
+from tests.factories import official
+from tests.test_backoffice import dossier_in
 
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 DUE = datetime.date(2025, 3, 10)

@@ -12,7 +12,7 @@ from motcua.accounts.models import Role
 from motcua.backoffice import paperwork
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, Event, Status
-from tests.test_backoffice import dossier_in, staff  # noqa: F401
+from tests.test_backoffice import dossier_in
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 CONTROL_2018 = "Phiếu kiểm soát quá trình giải quyết hồ sơ"
@@ -49,7 +49,7 @@ def named(person, name: str):
 
 
 @pytest.fixture
-def people(staff):  # noqa: F811
+def people(staff):
     """The officials of commune A, each with a one-word name that a wrapped cell keeps whole."""
     names = {
         Role.DESK_OFFICER: "Thu",
@@ -79,7 +79,7 @@ PATH = [
     ("send_for_review", Role.SPECIALIST, local(2020, 6, 16, 15, 40), {"reason": "Đủ điều kiện"}),
     ("submit_for_approval", Role.HEAD_OF_DIVISION, local(2020, 6, 17, 8, 45), {}),
     ("approve", Role.LEADER, local(2020, 6, 18, 16, 5), {}),
-    ("return_result", Role.DESK_OFFICER, local(2020, 6, 19, 7, 55), {}),
+    ("return_result", Role.DESK_OFFICER, local(2020, 6, 19, 7, 55), {"delivery": "desk"}),
 ]
 
 
@@ -88,7 +88,12 @@ def walk(dossier: Dossier, people: dict, path=PATH) -> Dossier:
     for action, role, at, extra in path:
         assignee = people[Role.SPECIALIST] if extra.get("assignee") else None
         services.perform(
-            dossier, action, people[role], reason=extra.get("reason", ""), assignee=assignee
+            dossier,
+            action,
+            people[role],
+            reason=extra.get("reason", ""),
+            assignee=assignee,
+            delivery=extra.get("delivery", ""),
         )
         Event.objects.filter(pk=dossier.events.latest("at", "pk").pk).update(at=at)
     return Dossier.objects.get(pk=dossier.pk)
@@ -218,7 +223,7 @@ def test_a_stop_notice_of_a_2018_dossier_is_refused_with_a_reason(dossier_2020, 
     assert STOP_2025 in message and "01/2018/TT-VPCP" in message and "10/06/2020" in message
 
 
-def test_other_agencies_and_citizens_get_nothing(dossier_2020, staff, citizen, client):  # noqa: F811
+def test_other_agencies_and_citizens_get_nothing(dossier_2020, staff, citizen, client):
     client.force_login(staff[("commune_b", Role.DESK_OFFICER)])
     assert client.get(form_path(dossier_2020, "control_sheet")).status_code == 404
     client.force_login(staff["supervisor_justice"])

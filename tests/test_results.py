@@ -20,12 +20,12 @@ from motcua.accounts.models import Role
 from motcua.core.models import AuditEntry
 from motcua.dossiers import results, services
 from motcua.dossiers.models import ResultDocument, Status
-from tests.test_backoffice import dossier_in, staff  # noqa: F401  (fixture)
+from tests.test_backoffice import dossier_in
 from tests.test_receipt import pdf_text
 
 
 @pytest.fixture
-def approved(staff, marriage, citizen, province):  # noqa: F811
+def approved(staff, marriage, citizen, province):
     """A marriage dossier at commune A, approved by its leader through the workflow."""
     marriage.result_type = "Giấy chứng nhận kết hôn"
     marriage.save()
@@ -45,7 +45,7 @@ def stored(document: ResultDocument) -> bytes:
         return handle.read()
 
 
-def test_approving_issues_a_signed_result(approved, staff):  # noqa: F811
+def test_approving_issues_a_signed_result(approved, staff):
     document = approved.result
     leader = staff[("commune_a", Role.LEADER)]
     assert approved.status == Status.FINISHED
@@ -122,7 +122,7 @@ def test_no_download_before_the_result_or_below_level_4(approved, client, citize
     assert "ket-qua.pdf" not in client.get(f"/ho-so/{approved.code}/").content.decode()
 
 
-def test_officials_of_the_agency_download_it_others_get_404(approved, client, staff):  # noqa: F811
+def test_officials_of_the_agency_download_it_others_get_404(approved, client, staff):
     desk = staff[("commune_a", Role.DESK_OFFICER)]
     client.force_login(desk)
     page = client.get(f"/mot-cua/ho-so/{approved.code}/").content.decode()

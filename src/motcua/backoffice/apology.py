@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime
 import math
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role
@@ -25,19 +27,56 @@ from motcua.dossiers.models import Dossier, Status
 DRAFTERS = (Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER, Role.DESK_OFFICER)
 
 
-def suggested_new_date(dossier: Dossier) -> datetime.date:
-    """Half the processing time again (at least one working day) after the current date."""
+def suggested_new_date(dossier: Dossier, today: datetime.date | None = None) -> datetime.date:
+    """Half the processing time again (at least one working day) after the current date, or
+    after today for a dossier already overdue."""
     extra = max(1, math.ceil(dossier.procedure.processing_days / 2))
-    return add_working_days(dossier.due_date, extra)
+    return add_working_days(max(dossier.due_date, today or timezone.localdate()), extra)
+
+
+# Dossiers not yet at the leader's desk, which cannot be finished in a working day.
+BEFORE_APPROVAL = (Status.ACCEPTED, Status.PROCESSING, Status.CONSULTING, Status.UNDER_REVIEW)
+LATE_OPEN = (*BEFORE_APPROVAL, Status.AWAITING_APPROVAL)
 
 
 def may_apologise(dossier: Dossier) -> bool:
+    """An open dossier whose date was never reset; an unsigned draft may still be revised."""
     return (
         dossier.status in OPEN
         and dossier.status != Status.FINISHED
         and dossier.due_date is not None
-        and not Apology.objects.filter(dossier=dossier).exists()
+        and not Apology.objects.filter(dossier=dossier).exclude(signed_at=None).exists()
     )
+
+
+def running_late(today: datetime.date) -> QuerySet[Dossier]:
+    """Dossiers that will be late: overdue already, or due by the next working day and not yet
+    sent for approval; those without an apology."""
+    next_day = add_working_days(today, 1)
+    return Dossier.objects.filter(
+        Q(status__in=LATE_OPEN, due_date__lt=today)
+        | Q(status__in=BEFORE_APPROVAL, due_date__lte=next_day),
+        apology=None,
+    ).select_related("procedure")
+
+
+def draft_for_late_dossiers(today: datetime.date | None = None) -> int:
+    """Draft the apology of every dossier running late, for its leader to sign; how many."""
+    today = today or timezone.localdate()
+    drafted = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("The dossier could not be settled by its appointment date.")
+        for dossier in running_late(today).iterator():
+            with transaction.atomic():
+                Apology.objects.create(
+                    dossier=dossier,
+                    reason=reason,
+                    original_due_date=dossier.due_date,
+                    new_due_date=suggested_new_date(dossier, today),
+                )
+                audit.log("apology.draft", dossier.code, None, automatic=True)
+            drafted += 1
+    return drafted
 
 
 @transaction.atomic
@@ -52,12 +91,14 @@ def draft(dossier: Dossier, official, reason: str, new_due_date: datetime.date) 
         raise ValidationError(_("Give the reason for the delay."))
     if new_due_date <= dossier.due_date:
         raise ValidationError(_("The new date must come after the current appointment date."))
-    apology = Apology.objects.create(
+    apology, _created = Apology.objects.update_or_create(
         dossier=dossier,
-        reason=reason.strip(),
-        original_due_date=dossier.due_date,
-        new_due_date=new_due_date,
-        drafted_by=official,
+        defaults={
+            "reason": reason.strip(),
+            "original_due_date": dossier.due_date,
+            "new_due_date": new_due_date,
+            "drafted_by": official,
+        },
     )
     audit.log("apology.draft", dossier.code, official, new_due_date=new_due_date.isoformat())
     return apology

@@ -2,10 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Role, User
+from motcua.agencies.models import Agency
 from motcua.backoffice.intake import Applicant
 from motcua.core.validators import normalize_phone, validate_cccd, validate_phone
 from motcua.dossiers.forms import SubmissionForm
-from motcua.dossiers.models import Channel
+from motcua.dossiers.models import Channel, Delivery
+from motcua.dossiers.queries import consultable_agencies
 
 
 class ActionForm(forms.Form):
@@ -27,12 +29,26 @@ class ActionForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    agency = forms.ModelChoiceField(
+        label=_("Agency consulted"), queryset=Agency.objects.none(), required=False
+    )
+    delivery = forms.ChoiceField(
+        label=_("Handed over"),
+        choices=[(Delivery.DESK, Delivery.DESK.label), (Delivery.POST, Delivery.POST.label)],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    result_file = forms.FileField(
+        label=_("Result prepared outside (PDF), instead of the procedure's template"),
+        required=False,
+    )
 
-    def __init__(self, agency, *args, **kwargs):
+    def __init__(self, dossier, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = User.objects.filter(
-            agency=agency, role=Role.SPECIALIST, is_active=True
+            agency=dossier.agency, role=Role.SPECIALIST, is_active=True
         )
+        self.fields["agency"].queryset = consultable_agencies(dossier)
 
     def item_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
@@ -82,4 +98,10 @@ class ApologyForm(forms.Form):
     new_due_date = forms.DateField(
         label=_("New appointment date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class OpinionForm(forms.Form):
+    opinion = forms.CharField(
+        label=_("Opinion of your agency"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )

@@ -14,8 +14,9 @@ class Apology(models.Model):
     reason = models.TextField(_("reason for the delay"))
     original_due_date = models.DateField(_("original appointment date"))
     new_due_date = models.DateField(_("new appointment date"))
+    # Empty when the system drafted it, seeing the dossier would be late.
     drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     drafted_at = models.DateTimeField(auto_now_add=True)
     signed_by = models.ForeignKey(

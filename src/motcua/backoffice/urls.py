@@ -16,4 +16,5 @@ urlpatterns = [
     path("so-theo-doi.pdf", paperwork_views.download_register, name="register"),
     path("ho-so/<str:code>/xin-loi/", views.draft_apology, name="draft_apology"),
     path("ho-so/<str:code>/xin-loi/ky/", views.sign_apology, name="sign_apology"),
+    path("lien-thong/<int:pk>/", views.consultation, name="consultation"),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.models import AccountKind, Role
 from motcua.backoffice import apology
-from motcua.backoffice.forms import ActionForm, ApologyForm, DeskIntakeForm
+from motcua.backoffice.forms import ActionForm, ApologyForm, DeskIntakeForm, OpinionForm
 from motcua.backoffice.inbox import DUE_FILTERS, Window, deadline_of, open_work
 from motcua.backoffice.intake import register_at_desk
 from motcua.backoffice.models import Apology
@@ -20,7 +20,7 @@ from motcua.core import audit
 from motcua.core.models import AuditEntry
 from motcua.dossiers import deadlines, services, workflow
 from motcua.dossiers.models import Status
-from motcua.dossiers.queries import actionable_by, readable_by_official
+from motcua.dossiers.queries import actionable_by, consultations_for, readable_by_official
 from motcua.dossiers.receipts import lookup_url, receipt_pdf
 
 INBOX_ROWS = 200
@@ -53,6 +53,7 @@ def inbox(request):
     ]
     context = {
         "rows": rows,
+        "consultations": consultations_for(request.user)[:INBOX_ROWS],
         "status": status,
         "due": due,
         "statuses": [(s.value, s.label) for s in Status if s != Status.DRAFT],
@@ -76,7 +77,10 @@ def dossier(request, code: str):
     context = {
         "dossier": found,
         # One form per action, each with its own element ids so that every label finds its field.
-        "actions": [(t, ActionForm(found.agency, auto_id=f"id_{t.action}_%s")) for t in actions],
+        "actions": [(t, ActionForm(found, auto_id=f"id_{t.action}_%s")) for t in actions],
+        "steps": workflow.plan(found),
+        "consultation_log": found.consultations.select_related("agency", "answered_by"),
+        "pauses": found.pauses.all(),
         "open_request": found.supplements.filter(answered_at=None).last(),
         "letter": Apology.objects.filter(dossier=found).first(),
         "timeliness": deadlines.Timeliness(t).label if (t := deadlines.timeliness(found)) else "",
@@ -101,7 +105,7 @@ def _audit_log(user, found) -> list:
 def act(request, code: str):
     _official(request)
     found = get_object_or_404(actionable_by(request.user), code=code)
-    form = ActionForm(found.agency, request.POST)
+    form = ActionForm(found, request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors.values()))
         return redirect("backoffice:dossier", code=code)
@@ -114,12 +118,36 @@ def act(request, code: str):
             reason=data["reason"],
             assignee=data["assignee"],
             items=form.item_list(),
+            agency=data["agency"],
+            delivery=data["delivery"],
+            result_file=data["result_file"],
         )
     except workflow.TransitionRefused as refusal:
         messages.error(request, refusal.reason)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("backoffice:dossier", code=code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation(request, pk: int):
+    """Another agency's dossier, sent to the official's agency for its opinion."""
+    _official(request)
+    asked = get_object_or_404(consultations_for(request.user), pk=pk)
+    form = OpinionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.give_opinion(asked, request.user, form.cleaned_data["opinion"])
+        except (workflow.TransitionRefused, ValidationError) as error:
+            messages.error(request, getattr(error, "reason", None) or " ".join(error.messages))
+        else:
+            messages.success(request, _("Your agency's opinion is sent."))
+            return redirect("backoffice:inbox")
+    audit.log("dossier.view", asked.dossier.code, request.user, consultation=asked.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"consultation": asked, "dossier": asked.dossier, "form": form}
+    return render(request, "backoffice/consultation.html", context, status=status)
 
 
 @login_required

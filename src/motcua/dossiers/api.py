@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -21,11 +22,17 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from motcua.accounts.models import User
+from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure
 from motcua.dossiers import services
 from motcua.dossiers.forms import SubmissionForm, SupplementAnswerForm
-from motcua.dossiers.models import Dossier, Event, Satisfaction, Status
-from motcua.dossiers.queries import actionable_by, publicly_traceable, visible_to
+from motcua.dossiers.models import Delivery, Dossier, Event, Satisfaction, Status
+from motcua.dossiers.queries import (
+    actionable_by,
+    consultations_for,
+    publicly_traceable,
+    visible_to,
+)
 from motcua.dossiers.submission import save_submission
 from motcua.dossiers.workflow import TRANSITIONS, TransitionRefused
 
@@ -127,6 +134,17 @@ class TransitionRequest(serializers.Serializer):
     assignee = serializers.CharField(required=False, help_text="Username of the specialist.")
     items = serializers.ListField(
         child=serializers.CharField(max_length=500), required=False, help_text="What is missing."
+    )
+    agency = serializers.CharField(
+        required=False, help_text="Code of the agency whose opinion is asked (consult)."
+    )
+    delivery = serializers.ChoiceField(
+        [Delivery.DESK, Delivery.POST],
+        required=False,
+        help_text="How the result was handed over (return_result).",
+    )
+    result_file = serializers.FileField(
+        required=False, help_text="A result prepared outside, as a PDF (approve; multipart)."
     )
 
 
@@ -234,10 +252,12 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     )
     @action(detail=True, methods=["post"])
     def transitions(self, request, code=None):
-        readable = self.get_object()
         given = TransitionRequest(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
+        if data["action"] == "give_opinion":
+            return _give_opinion(request.user, code, data.get("comment", ""))
+        readable = self.get_object()
         if not actionable_by(request.user).filter(pk=readable.pk).exists():
             return Response(
                 {"detail": _("You may read this dossier but not act on it.")},
@@ -254,6 +274,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 reason=data.get("comment", ""),
                 assignee=assignee,
                 items=data.get("items", []),
+                agency=Agency.objects.filter(code=data.get("agency", "")).first(),
+                delivery=data.get("delivery", ""),
+                result_file=data.get("result_file"),
             )
         except TransitionRefused as refusal:
             return _refused(refusal)
@@ -281,6 +304,20 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         except TransitionRefused as refusal:
             return _refused(refusal)
         return Response(given.data, status=status.HTTP_201_CREATED)
+
+
+def _give_opinion(user, code: str, opinion: str) -> Response:
+    """The consulted agency's answer; it sees the request, not the rest of the dossier."""
+    asked = consultations_for(user).filter(dossier__code=code).first()
+    if asked is None:
+        raise NotFound
+    try:
+        dossier = services.give_opinion(asked, user, opinion)
+    except TransitionRefused as refusal:
+        return _refused(refusal)
+    except ValidationError as error:
+        raise ApiValidationError({"detail": error.messages}) from error
+    return Response({"code": dossier.code, "status": dossier.status})
 
 
 def _form_data(data, key: str) -> dict:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +28,7 @@ class Status(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     NOT_ACCEPTED = "not_accepted", _("Not accepted")
     PROCESSING = "processing", _("Being processed")
+    CONSULTING = "consulting", _("Awaiting another agency's opinion")
     UNDER_REVIEW = "under_review", _("Under review by the head of division")
     AWAITING_APPROVAL = "awaiting_approval", _("Awaiting the leader's approval")
     SUPPLEMENT = "supplement", _("Supplement requested")
@@ -41,6 +44,7 @@ OPEN_STATUSES = (
     Status.SUBMITTED,
     Status.ACCEPTED,
     Status.PROCESSING,
+    Status.CONSULTING,
     Status.UNDER_REVIEW,
     Status.AWAITING_APPROVAL,
     Status.SUPPLEMENT,
@@ -53,6 +57,7 @@ NATIONAL_STATUS = {
     Status.ACCEPTED: 2,
     Status.NOT_ACCEPTED: 3,
     Status.PROCESSING: 4,
+    Status.CONSULTING: 4,
     Status.UNDER_REVIEW: 4,
     Status.AWAITING_APPROVAL: 4,
     Status.SUPPLEMENT: 5,
@@ -288,3 +293,112 @@ class ResultDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+class StepKind(models.TextChoices):
+    """The stages of processing a procedure's workflow is made of."""
+
+    PROCESS = "process", _("Processing by the specialist")
+    CONSULT = "consult", _("Opinion of another agency (inter-agency)")
+    REVIEW = "review", _("Review by the head of division")
+    APPROVE = "approve", _("Approval and signature by the leader")
+    RETURN = "return", _("Returning the result")
+
+
+class WorkflowStep(models.Model):
+    """One step of a procedure's own workflow, with its share of the processing time.
+
+    A procedure without steps follows workflow.DEFAULT_STEPS; the shares of a procedure's
+    steps add up to 100 %.
+    """
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="workflow_steps"
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("step"), max_length=8, choices=StepKind.choices)
+    share = models.PositiveSmallIntegerField(
+        _("share of the processing time (%)"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    consulted_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency consulted"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("For an inter-agency step: the agency whose opinion is needed."),
+    )
+
+    class Meta:
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        ordering = ["procedure", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.share} %)"
+
+    def clean(self) -> None:
+        if self.kind == StepKind.CONSULT and self.consulted_agency_id is None:
+            raise ValidationError(_("An inter-agency step names the agency consulted."))
+
+
+class Consultation(models.Model):
+    """An inter-agency step (liên thông): another agency's opinion on the dossier."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="consultations")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency consulted"), on_delete=models.PROTECT, related_name="+"
+    )
+    question = models.TextField(_("question"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"))
+    due_date = models.DateField(_("answer due"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    opinion = models.TextField(_("opinion"), blank=True)
+
+    class Meta:
+        verbose_name = _("inter-agency consultation")
+        verbose_name_plural = _("inter-agency consultations")
+        ordering = ["requested_at"]
+        indexes = [
+            models.Index(
+                fields=["agency", "due_date"],
+                condition=models.Q(answered_at=None),
+                name="consultation_open_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} → {self.agency_id}"
+
+
+class Pause(models.Model):
+    """A lawful pause (tạm dừng): the clock stops until the leader resumes processing."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses")
+    reason = models.TextField(_("reason"))
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    paused_at = models.DateTimeField(_("paused"))
+    # Working days left before the appointment when the pause began.
+    remaining_days = models.PositiveSmallIntegerField()
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resumed_at = models.DateTimeField(_("resumed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ["paused_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.paused_at:%Y-%m-%d}"

@@ -1,9 +1,11 @@
 """Who may see which dossiers, decided once, in the query."""
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from motcua.accounts.models import AccountKind, Role
-from motcua.dossiers.models import Dossier, Status
+from motcua.agencies.models import Agency
+from motcua.dossiers.models import Consultation, Dossier, Status
 
 
 def visible_to_applicant(user) -> QuerySet[Dossier]:
@@ -40,3 +42,27 @@ def visible_to(user) -> QuerySet[Dossier]:
 def publicly_traceable() -> QuerySet[Dossier]:
     """Dossiers anyone holding the code may trace (status and dates only): submitted ones."""
     return Dossier.objects.exclude(status=Status.DRAFT).exclude(code=None)
+
+
+# Roles that give an agency's opinion on another agency's dossier.
+OPINION_ROLES = (Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER)
+
+
+def consultations_for(user) -> QuerySet[Consultation]:
+    """Open requests for the opinion of the official's agency on other agencies' dossiers."""
+    if getattr(user, "kind", "") != AccountKind.OFFICIAL or user.role not in OPINION_ROLES:
+        return Consultation.objects.none()
+    return Consultation.objects.filter(
+        agency_id=user.agency_id, answered_at=None, dossier__status=Status.CONSULTING
+    ).select_related("dossier__procedure", "dossier__agency")
+
+
+def consultable_agencies(dossier: Dossier) -> QuerySet[Agency]:
+    """Agencies a dossier may be sent to for an opinion: the procedure's own inter-agency
+    steps when it has them, otherwise any other agency in operation."""
+    today = timezone.localdate()
+    named = dossier.procedure.workflow_steps.exclude(consulted_agency=None)
+    agencies = Agency.objects.active_on(today).exclude(pk=dossier.agency_id)
+    if named.exists():
+        agencies = agencies.filter(pk__in=named.values("consulted_agency"))
+    return agencies.order_by("name")

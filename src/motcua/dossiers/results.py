@@ -18,8 +18,9 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -27,7 +28,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+from pyhanko import stamp
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from weasyprint import HTML
@@ -37,9 +40,12 @@ from motcua.core import audit
 from motcua.dossiers.models import Dossier, ResultDocument, Status
 from motcua.dossiers.queries import readable_by_official, visible_to_applicant
 from motcua.dossiers.receipts import qr_svg
+from motcua.dossiers.uploads import check_upload
 
 TEMPLATE = "dossiers/result.pdf.html"
 SIGNATURE_FIELD = "ResultSignature"
+# Where the visible stamp goes on a result prepared outside: left, bottom, right, top in points.
+STAMP_BOX = (40, 20, 320, 80)
 # The statuses in which the result is out, for the applicant to download.
 DELIVERED = (Status.FINISHED, Status.RETURNED)
 T = TypeVar("T")
@@ -127,12 +133,49 @@ def off_loop(call: Callable[[], T]) -> T:
         return pool.submit(call).result()
 
 
-def issue_result(dossier: Dossier, leader, number: str) -> ResultDocument:
-    """Render, sign and store the dossier's result, and log the signing; one per dossier."""
+def check_result_file(upload: UploadedFile) -> None:
+    """A result prepared outside (a scanned licence, a decision) must be a PDF, by content."""
+    if check_upload(upload) != "application/pdf":
+        raise ValidationError(_("The result file must be a PDF."), code="file_type")
+
+
+def sign_uploaded(pdf_bytes: bytes, signer_name: str, url: str) -> bytes:
+    """Sign a result prepared outside, with a visible stamp whose QR code leads to `url`.
+
+    The stamp sits in the bottom margin of the last page, where an A4 decision leaves room.
+    """
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
+    fields.append_signature_field(
+        writer, fields.SigFieldSpec(SIGNATURE_FIELD, box=STAMP_BOX, on_page=-1)
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name=SIGNATURE_FIELD,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        name=signer_name,
+    )
+    style = stamp.QRStampStyle(stamp_text="%(signer)s\n%(ts)s\n%(url)s")
+    pdf_signer = signers.PdfSigner(meta, signer=_signer(), stamp_style=style)
+    return off_loop(
+        lambda: pdf_signer.sign_pdf(writer, appearance_text_params={"url": url}).getvalue()
+    )
+
+
+def issue_result(
+    dossier: Dossier, leader, number: str, upload: UploadedFile | None = None
+) -> ResultDocument:
+    """Sign and store the dossier's result, and log the signing; one per dossier.
+
+    The result is the file the leader approved with, or else the procedure's template.
+    """
     code = secrets.token_urlsafe(24)
     signer_name = leader.full_name or leader.get_username()
-    pdf = result_pdf(dossier, number, verification_url(code), signer_name)
-    signed = sign_pdf(pdf, signer_name)
+    if upload is not None:
+        upload.seek(0)
+        signed = sign_uploaded(upload.read(), signer_name, verification_url(code))
+    else:
+        pdf = result_pdf(dossier, number, verification_url(code), signer_name)
+        signed = sign_pdf(pdf, signer_name)
     document = ResultDocument(
         dossier=dossier,
         title=dossier.procedure.result_type or dossier.procedure.name,
@@ -180,7 +223,11 @@ def download_result(request: HttpRequest, code: str) -> FileResponse:
     """The applicant's own signed result, once the dossier is finished."""
     dossier = get_object_or_404(_delivered_to(request.user), code=code)
     document = get_object_or_404(ResultDocument, dossier=dossier)
-    return _download(document, request.user, "applicant")
+    response = _download(document, request.user, "applicant")
+    from motcua.dossiers.services import collect_online  # services imports this module
+
+    collect_online(dossier, request.user)
+    return response
 
 
 @login_required

@@ -18,13 +18,16 @@ from motcua.dossiers.codes import next_code
 from motcua.dossiers.models import (
     Attachment,
     Channel,
+    Consultation,
+    Delivery,
     Dossier,
     Event,
+    Pause,
     Rating,
     Status,
     SupplementRequest,
 )
-from motcua.dossiers.results import issue_result, result_number
+from motcua.dossiers.results import check_result_file, issue_result, result_number
 from motcua.dossiers.uploads import check_total, check_upload
 
 # The row's milestone field that the first move into a state sets.
@@ -77,7 +80,10 @@ def submit(dossier: Dossier, actor=None, now: datetime.datetime | None = None) -
 
     The processing time counts in working days from the next working day after receipt.
     Submitting a dossier that is no longer a draft changes nothing (a double click, a retry).
+    The fees due are fixed now, from the procedure's fee lines and the form's answers.
     """
+    from motcua.payments.fees import amount_due
+
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
         if dossier.status != Status.DRAFT:
@@ -89,7 +95,8 @@ def submit(dossier: Dossier, actor=None, now: datetime.datetime | None = None) -
         dossier.code = next_code(dossier.agency, today)
         dossier.submitted_at = now
         dossier.due_date = add_working_days(today, dossier.procedure.processing_days)
-        dossier.save(update_fields=["code", "submitted_at", "due_date", "updated_at"])
+        dossier.fee_amount = amount_due(dossier.procedure, dossier.form_data)
+        dossier.save(update_fields=["code", "submitted_at", "due_date", "fee_amount", "updated_at"])
         record(dossier, Status.SUBMITTED, actor)
     return dossier
 
@@ -238,7 +245,15 @@ def rate(dossier: Dossier, level: str, comment: str = "") -> Rating:
 
 @transaction.atomic
 def perform(
-    dossier: Dossier, action: str, official, reason: str = "", assignee=None, items=()
+    dossier: Dossier,
+    action: str,
+    official,
+    reason: str = "",
+    assignee=None,
+    items=(),
+    agency: Agency | None = None,
+    delivery: str = "",
+    result_file: UploadedFile | None = None,
 ) -> Dossier:
     """An official's action on a dossier of their agency, as the workflow table allows it.
 
@@ -253,9 +268,101 @@ def perform(
         raise ValidationError(_("Give the reason."), code="reason")
     if workflow.ASSIGNEE in transition.needs:
         _assign(dossier, assignee)
-    record(dossier, transition.target, official, reason)
+    target = transition.target
+    if action == "consult":
+        _consult(dossier, official, agency, reason)
+    elif action == "pause":
+        _pause(dossier, official, reason)
+    elif action == "resume":
+        target = _resume(dossier, official)
+    elif action == "return_result":
+        _hand_over(dossier, delivery)
+    elif action == "approve" and result_file is not None:
+        check_result_file(result_file)
+    record(dossier, target, official, reason)
     if action == "approve":  # the leader signs the result as they approve it
-        issue_result(dossier, official, result_number(dossier))
+        issue_result(dossier, official, result_number(dossier), result_file)
+    return dossier
+
+
+def _consult(dossier: Dossier, official, agency: Agency | None, question: str) -> Consultation:
+    """Send the dossier for another agency's opinion, with its share of the time to answer."""
+    today = timezone.localdate()
+    if agency is None or agency.pk == dossier.agency_id or not agency.is_active_on(today):
+        raise ValidationError(_("Choose another agency, still in operation."), code="agency")
+    return Consultation.objects.create(
+        dossier=dossier,
+        agency=agency,
+        question=question.strip(),
+        requested_by=official,
+        requested_at=timezone.now(),
+        due_date=add_working_days(today, workflow.consultation_days(dossier, agency)),
+    )
+
+
+@transaction.atomic
+def give_opinion(consultation: Consultation, official, opinion: str) -> Dossier:
+    """The consulted agency answers; the dossier returns to its specialist."""
+    from motcua.accounts.models import Role
+
+    if (
+        official.agency_id != consultation.agency_id
+        or official.role not in (Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER)
+        or consultation.answered_at is not None
+    ):
+        raise workflow.TransitionRefused(
+            _("Only an official of the agency consulted answers, once."), forbidden=True
+        )
+    if not opinion.strip():
+        raise ValidationError(_("Write the opinion."), code="reason")
+    dossier, transition = _locked(consultation.dossier, "give_opinion", workflow.CONSULTED)
+    consultation.answered_by, consultation.answered_at = official, timezone.now()
+    consultation.opinion = opinion.strip()
+    consultation.save(update_fields=["answered_by", "answered_at", "opinion"])
+    record(dossier, transition.target, official, opinion.strip())
+    return dossier
+
+
+def _pause(dossier: Dossier, official, reason: str) -> Pause:
+    """Stop the clock: the working days left are kept and given back on resuming."""
+    today = timezone.localdate()
+    return Pause.objects.create(
+        dossier=dossier,
+        reason=reason.strip(),
+        paused_by=official,
+        paused_at=timezone.now(),
+        remaining_days=working_days_between(today, dossier.due_date) if dossier.due_date else 0,
+    )
+
+
+def _resume(dossier: Dossier, official) -> str:
+    """End the pause; the appointment moves by the working days the pause took."""
+    pause = dossier.pauses.filter(resumed_at=None).last()
+    pause.resumed_by, pause.resumed_at = official, timezone.now()
+    pause.save(update_fields=["resumed_by", "resumed_at"])
+    dossier.due_date = add_working_days(timezone.localdate(), pause.remaining_days)
+    dossier.save(update_fields=["due_date", "updated_at"])
+    return dossier.events.filter(to_status=Status.PAUSED).last().from_status
+
+
+def _hand_over(dossier: Dossier, delivery: str) -> None:
+    """The desk records how the applicant received the result: at the desk or by post."""
+    if delivery not in (Delivery.DESK, Delivery.POST):
+        raise ValidationError(_("Say how the result was handed over."), code="delivery")
+    dossier.delivery = delivery
+    dossier.save(update_fields=["delivery", "updated_at"])
+
+
+@transaction.atomic
+def collect_online(dossier: Dossier, applicant) -> Dossier:
+    """A level-4 result downloaded by its applicant is handed over online, the first time."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if dossier.status != Status.FINISHED:
+        return dossier
+    workflow.check(dossier, "collect_online")
+    dossier.delivery = Delivery.ONLINE
+    dossier.save(update_fields=["delivery", "updated_at"])
+    record(dossier, Status.RETURNED, applicant)
     return dossier
 
 

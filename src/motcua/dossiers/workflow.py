@@ -8,19 +8,26 @@ changes nothing.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.accounts.models import Role
-from motcua.dossiers.models import Dossier, Status
+from motcua.agencies.models import Agency
+from motcua.core.calendar import add_working_days, working_days_between
+from motcua.dossiers.models import Dossier, Status, StepKind
 
 APPLICANT = "applicant"
-# Answering a supplement request returns the dossier to where it was when the request came.
+# An official of the agency whose opinion an inter-agency step asks for.
+CONSULTED = "consulted"
+# Answering a supplement request, or resuming after a pause, returns the dossier to where it
+# was before.
 PREVIOUS = "previous"
-REASON, ASSIGNEE, ITEMS = "reason", "assignee", "items"
+REASON, ASSIGNEE, ITEMS, AGENCY, DELIVERY = "reason", "assignee", "items", "agency", "delivery"
 
 
 @dataclass(frozen=True)
@@ -43,11 +50,18 @@ UNDECIDED = (
     Status.SUBMITTED,
     Status.ACCEPTED,
     Status.PROCESSING,
+    Status.CONSULTING,
     Status.UNDER_REVIEW,
     Status.AWAITING_APPROVAL,
     Status.SUPPLEMENT,
+    Status.PAUSED,
 )
-IN_PROCESS = (Status.PROCESSING, Status.UNDER_REVIEW, Status.AWAITING_APPROVAL)
+IN_PROCESS = (
+    Status.PROCESSING,
+    Status.CONSULTING,
+    Status.UNDER_REVIEW,
+    Status.AWAITING_APPROVAL,
+)
 DESK, SPECIALIST, HEAD, LEADER = (
     Role.DESK_OFFICER,
     Role.SPECIALIST,
@@ -112,13 +126,46 @@ _TABLE = [
         [HEAD, LEADER],  # a leader reviews where the agency has no head of division
     ),
     _t("approve", gettext_lazy("approve"), [Status.AWAITING_APPROVAL], Status.FINISHED, [LEADER]),
-    _t("stop", gettext_lazy("stop processing"), IN_PROCESS, Status.STOPPED, [LEADER], [REASON]),
+    _t(
+        "consult",
+        gettext_lazy("ask another agency's opinion"),
+        [Status.PROCESSING],
+        Status.CONSULTING,
+        [SPECIALIST],
+        [AGENCY, REASON],
+    ),
+    _t(
+        "give_opinion",
+        gettext_lazy("give the opinion asked for"),
+        [Status.CONSULTING],
+        Status.PROCESSING,
+        [CONSULTED],
+        [REASON],
+    ),
+    _t("pause", gettext_lazy("pause processing"), IN_PROCESS, Status.PAUSED, [LEADER], [REASON]),
+    _t("resume", gettext_lazy("resume processing"), [Status.PAUSED], PREVIOUS, [LEADER]),
+    _t(
+        "stop",
+        gettext_lazy("stop processing"),
+        [*IN_PROCESS, Status.PAUSED],
+        Status.STOPPED,
+        [LEADER],
+        [REASON],
+    ),
     _t(
         "return_result",
-        gettext_lazy("return the result"),
+        gettext_lazy("hand over the result"),
         [Status.FINISHED],
         Status.RETURNED,
         [DESK],
+        [DELIVERY],
+    ),
+    _t(
+        "collect_online",
+        gettext_lazy("download the result"),
+        [Status.FINISHED],
+        Status.RETURNED,
+        [APPLICANT],
     ),
 ]
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in _TABLE}
@@ -168,3 +215,66 @@ def check(dossier: Dossier, action: str, actor: str = APPLICANT) -> Transition:
 def allowed(dossier: Dossier, actor: str) -> list[Transition]:
     """What `actor` may do to the dossier now, for buttons and API hints."""
     return [t for t in _TABLE if actor in t.actors and dossier.status in t.sources]
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    """A step of a dossier's processing with the last day its share of the time allows."""
+
+    kind: str
+    label: str
+    share: int
+    due_date: datetime.date
+    agency: Agency | None = None
+
+
+# The workflow of a procedure that defines none: the default one-stop path.
+DEFAULT_STEPS: tuple[tuple[str, int], ...] = (
+    (StepKind.PROCESS, 60),
+    (StepKind.REVIEW, 15),
+    (StepKind.APPROVE, 15),
+    (StepKind.RETURN, 10),
+)
+
+
+def steps_of(procedure) -> list[tuple[str, int, Agency | None]]:
+    """The procedure's own steps (kind, share %, agency consulted), or the default ones."""
+    own = [(s.kind, s.share, s.consulted_agency) for s in procedure.workflow_steps.all()]
+    return own or [(kind, share, None) for kind, share in DEFAULT_STEPS]
+
+
+def plan(dossier: Dossier) -> list[PlannedStep]:
+    """Each step's deadline: the processing days shared out in order from acceptance.
+
+    Shares are rounded so that the last step ends on the dossier's appointment date.
+    """
+    start = dossier.accepted_at or dossier.submitted_at
+    if start is None or dossier.due_date is None:
+        return []
+    first_day = timezone.localdate(start)
+    total = working_days_between(first_day, dossier.due_date)
+    steps, done_share, planned = steps_of(dossier.procedure), 0, []
+    for kind, share, agency in steps:
+        done_share += share
+        days = round(total * done_share / 100)
+        planned.append(
+            PlannedStep(
+                kind,
+                StepKind(kind).label,
+                share,
+                add_working_days(first_day, days),
+                agency,
+            )
+        )
+    return planned
+
+
+def consultation_days(dossier: Dossier, agency: Agency) -> int:
+    """Working days the consulted agency has: its step's share of the processing time."""
+    shares = [share for kind, share, a in steps_of(dossier.procedure) if a == agency]
+    share = shares[0] if shares else CONSULT_SHARE
+    return max(1, round(dossier.procedure.processing_days * share / 100))
+
+
+# An agency consulted outside the procedure's definition gets this share of the time.
+CONSULT_SHARE = 20
