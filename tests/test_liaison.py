@@ -254,3 +254,27 @@ def test_the_system_drafts_apologies_for_dossiers_running_late(
     client.post(f"/mot-cua/ho-so/{late.code}/xin-loi/ky/")
     late.refresh_from_db()
     assert late.due_date == drafted[late.pk].new_due_date
+
+
+def test_the_admin_refuses_steps_that_do_not_share_out_the_whole_time(marriage):
+    from django.forms import inlineformset_factory
+
+    from motcua.catalog.models import Procedure
+    from motcua.dossiers.admin import WorkflowStepFormSet
+
+    steps = inlineformset_factory(
+        Procedure,
+        WorkflowStep,
+        formset=WorkflowStepFormSet,
+        fields=["position", "kind", "share", "consulted_agency"],
+        extra=0,
+    )
+    prefix = "workflow_steps"
+    data = {f"{prefix}-TOTAL_FORMS": "2", f"{prefix}-INITIAL_FORMS": "0"}
+    for index, (kind, share) in enumerate([("process", 70), ("approve", 20)]):
+        data |= {f"{prefix}-{index}-kind": kind, f"{prefix}-{index}-share": str(share)}
+        data[f"{prefix}-{index}-position"] = str(index)
+    refused = steps(data, instance=marriage, prefix=prefix)
+    assert not refused.is_valid() and "90" in str(refused.non_form_errors())
+    data[f"{prefix}-1-share"] = "30"
+    assert steps(data, instance=marriage, prefix=prefix).is_valid()

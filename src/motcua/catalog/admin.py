@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from motcua.catalog.importexport import ImportFailed, export_file, import_records, read_file
 from motcua.catalog.models import Fee, Procedure, ProcedureTier, RequiredDocument, Sector
+from motcua.dossiers.admin import WorkflowStepInline
 
 
 class ImportForm(forms.Form):
@@ -54,7 +55,7 @@ class ProcedureAdmin(admin.ModelAdmin):
     search_fields = ("code", "name", "search_text")
     autocomplete_fields = ("sector", "agencies")
     list_select_related = ("sector",)
-    inlines = (TierInline, FeeInline, DocumentInline)
+    inlines = (TierInline, FeeInline, DocumentInline, WorkflowStepInline)
     actions = ("export_json", "export_xlsx")
     change_list_template = "admin/catalog/procedure/change_list.html"
 
