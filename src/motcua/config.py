@@ -108,13 +108,13 @@ def celery_transport_options(broker_url: str, folder: Path) -> dict[str, Any]:
     """The filesystem broker's folders (made here); other brokers need no options."""
     if not broker_url.startswith("filesystem://"):
         return {}
-    queue = folder / "queue"
-    processed = folder / "processed"
-    for path in (queue, processed):
+    queue, processed, control = folder / "queue", folder / "processed", folder / "control"
+    for path in (queue, processed, control):
         path.mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(queue),
         "data_folder_out": str(queue),
         "processed_folder": str(processed),
+        "control_folder": str(control),
         "store_processed": False,
     }
