@@ -224,6 +224,9 @@ def _check_record(record: ProcedureRecord, known_agencies: set[str], errors: lis
         errors, where, _integer, data.get("processing_days"), _("the processing time"), 0, 3650
     )
     published = _guarded(errors, where, _boolean, data.get("published"), _("published"), True)
+    payment_first = _guarded(
+        errors, where, _boolean, data.get("payment_first"), _("payment before processing"), False
+    )
     form_fields = data.get("form_fields") or []
     errors.extend(f"{where}: {e}" for e in definition_errors(form_fields))
     number_fields = {
@@ -247,6 +250,7 @@ def _check_record(record: ProcedureRecord, known_agencies: set[str], errors: lis
             "legal_basis": _text(data.get("legal_basis")),
             "form_fields": form_fields,
             "published": published,
+            "payment_first": payment_first,
         },
         sector_name=sector_name,
         sector_code=_text(data.get("sector_code")) or sector_code(sector_name),
@@ -446,6 +450,7 @@ def procedure_as_dict(procedure: Procedure) -> dict[str, Any]:
         "result_type": procedure.result_type,
         "legal_basis": procedure.legal_basis,
         "published": procedure.published,
+        "payment_first": procedure.payment_first,
         "fees": [
             {
                 "kind": fee.kind,
@@ -504,6 +509,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("result_type", "Kết quả"),
         ("legal_basis", "Căn cứ pháp lý"),
         ("published", "Công bố"),
+        ("payment_first", "Thanh toán trước khi xử lý"),
     ],
     FEE_SHEET: [
         ("procedure", "Mã thủ tục"),
@@ -617,6 +623,7 @@ def export_xlsx(procedures: QuerySet[Procedure]) -> bytes:
         item["tiers"] = ", ".join(item["tiers"])
         item["agencies"] = ", ".join(item["agencies"])
         item["published"] = "Có" if item["published"] else "Không"
+        item["payment_first"] = "Có" if item["payment_first"] else "Không"
         _append(sheets[PROCEDURE_SHEET], PROCEDURE_SHEET, item)
         for fee in item["fees"]:
             _append(sheets[FEE_SHEET], FEE_SHEET, {**fee, "procedure": procedure.code})

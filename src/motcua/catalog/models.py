@@ -91,6 +91,11 @@ class Procedure(models.Model):
         help_text=_("A list of fields: name, label, type, required, choices, validator."),
     )
     published = models.BooleanField(_("published"), default=True)
+    payment_first = models.BooleanField(
+        _("payment before processing"),
+        default=False,
+        help_text=_("The desk accepts a dossier paid online only once its fees are paid."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Folded copies for diacritic-free search, kept in step by save().
     name_folded = models.CharField(max_length=520, editable=False, default="")
