@@ -1,0 +1,54 @@
+"""The period and agency a report is asked for: ?from=YYYY-MM-DD&to=YYYY-MM-DD&agency=CODE."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.agencies.models import Agency
+
+DATE_FORMATS = ["%Y-%m-%d"]
+
+
+class PeriodForm(forms.Form):
+    """Both dates are optional: the period defaults to the current year up to today.
+
+    The query names `from` and `to` are Python keywords, hence the fields set below.
+    """
+
+    agency = forms.CharField(required=False, max_length=32)
+
+    def clean_agency(self) -> Agency | None:
+        code = self.cleaned_data["agency"].strip()
+        if not code:
+            return None
+        try:
+            return Agency.objects.by_code(code)
+        except Agency.DoesNotExist:
+            raise forms.ValidationError(
+                _("No agency has the code %(code)s.") % {"code": code}, code="agency"
+            ) from None
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors:
+            return data
+        data["to"] = data.get("to") or timezone.localdate()
+        data["from"] = data.get("from") or data["to"].replace(month=1, day=1)
+        if data["from"] > data["to"]:
+            raise forms.ValidationError(
+                _("The period must start on or before the day it ends."), code="period"
+            )
+        return data
+
+    @property
+    def period(self) -> tuple[datetime.date, datetime.date, Agency | None]:
+        """(from, to, agency) of a valid form."""
+        return self.cleaned_data["from"], self.cleaned_data["to"], self.cleaned_data["agency"]
+
+
+for _name in ("from", "to"):
+    PeriodForm.base_fields[_name] = forms.DateField(required=False, input_formats=DATE_FORMATS)
