@@ -1,5 +1,9 @@
+import io
+
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection, transaction
 
 from motcua.accounts.models import Role, User
 from tests import factories
@@ -9,6 +13,28 @@ from tests import factories
 def fresh_cache():
     """Rate limits count in the cache: each test starts with none spent."""
     cache.clear()
+
+
+def _demo(django_db_blocker, *options: str):
+    """The demo province for the tests of one module, rolled back after the last of them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", *options, stdout=io.StringIO())
+        # Checked once here: otherwise each test's end checks the whole load again.
+        connection.check_constraints()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def demo_db(django_db_setup, django_db_blocker):
+    """The whole demo province: agencies, catalog, accounts and the dossiers of 2020."""
+    yield from _demo(django_db_blocker)
+
+
+@pytest.fixture(scope="module")
+def demo_catalog_db(django_db_setup, django_db_blocker):
+    """The demo province without its dossiers."""
+    yield from _demo(django_db_blocker, "--without-dossiers")
 
 
 @pytest.fixture

@@ -12,19 +12,7 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import CatalogQuery, search_procedures
 from motcua.demo import province as demo
-
-
-@pytest.fixture(scope="module")
-def demo_db(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("load_demo")
-    yield
-    with django_db_blocker.unblock():
-        User.objects.all().delete()
-        Procedure.objects.all().delete()
-        Agency.objects.update(parent=None)
-        Agency.successors.through.objects.all().delete()
-        Agency.objects.all().delete()
+from motcua.dossiers.models import Dossier
 
 
 def online_by_level(procedures) -> dict[int, int]:
@@ -33,7 +21,7 @@ def online_by_level(procedures) -> dict[int, int]:
 
 
 @pytest.mark.django_db
-def test_catalog_totals_match_the_article(demo_db):
+def test_catalog_totals_match_the_article(demo_catalog_db):
     procedures = Procedure.objects.filter(published=True)
     assert procedures.count() == 2132
     online = procedures.filter(level__gte=3).count()
@@ -46,7 +34,7 @@ def test_catalog_totals_match_the_article(demo_db):
     ("tier", "level3", "level4"),
     [("department", 506, 527), ("district", 179, 112), ("commune", 31, 70)],
 )
-def test_online_services_per_tier_match_the_article(demo_db, tier, level3, level4):
+def test_online_services_per_tier_match_the_article(demo_catalog_db, tier, level3, level4):
     at_tier = Procedure.objects.filter(tier_links__tier=tier)
     assert online_by_level(at_tier) == {3: level3, 4: level4}
 
@@ -62,7 +50,7 @@ def test_online_services_per_tier_match_the_article(demo_db, tier, level3, level
         ("Sở Tài nguyên và Môi trường", 60),
     ],
 )
-def test_department_online_shares_match_the_article(demo_db, department, share):
+def test_department_online_shares_match_the_article(demo_catalog_db, department, share):
     counts = Procedure.objects.filter(agencies__name=department).aggregate(
         total=Count("pk"), online=Count("pk", filter=Q(level__gte=3))
     )
@@ -71,7 +59,7 @@ def test_department_online_shares_match_the_article(demo_db, department, share):
 
 
 @pytest.mark.django_db
-def test_agency_tree_of_2020(demo_db):
+def test_agency_tree_of_2020(demo_catalog_db):
     root = Agency.objects.by_code("H57")
     assert root.name == "Ủy ban nhân dân tỉnh Thừa Thiên Huế"
     assert Agency.objects.filter(tier="district", parent=root).count() == 9
@@ -84,7 +72,7 @@ def test_agency_tree_of_2020(demo_db):
 
 
 @pytest.mark.django_db
-def test_procedures_have_real_names_and_are_found_without_diacritics(demo_db):
+def test_procedures_have_real_names_and_are_found_without_diacritics(demo_catalog_db):
     names = set(Procedure.objects.values_list("name", flat=True))
     assert len(names) == 2132, "procedure names are unique"
     assert {"Đăng ký khai sinh", "Đăng ký kết hôn", "Đăng ký khai tử"} <= names
@@ -95,7 +83,7 @@ def test_procedures_have_real_names_and_are_found_without_diacritics(demo_db):
 
 
 @pytest.mark.django_db
-def test_one_demo_account_per_role(demo_db):
+def test_one_demo_account_per_role(demo_catalog_db):
     roles = set(User.objects.exclude(role="").values_list("role", flat=True))
     assert roles == set(Role.values)
     assert User.objects.filter(kind="citizen").exists()
@@ -107,13 +95,18 @@ def test_one_demo_account_per_role(demo_db):
 
 
 @pytest.mark.django_db
-def test_loading_twice_is_refused_or_skipped(demo_db, capsys):
+def test_loading_twice_is_refused_or_skipped(demo_catalog_db, capsys):
     with pytest.raises(CommandError):
         call_command("load_demo")
     call_command("load_demo", "--if-empty")
     out = capsys.readouterr().out
     assert "Cơ sở dữ liệu đã có dữ liệu" in out and "congdan" in out
     assert Procedure.objects.count() == 2132
+
+
+@pytest.mark.django_db
+def test_the_catalog_can_be_loaded_without_dossiers(demo_catalog_db):
+    assert not Dossier.objects.exists()
 
 
 def test_catalog_is_built_deterministically():

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -6,6 +7,7 @@ from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.catalog.importexport import import_records
 from motcua.catalog.models import Procedure
+from motcua.demo.dossiers import build_dossiers
 from motcua.demo.province import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
@@ -24,8 +26,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing, successfully, when the database already holds agencies.",
         )
+        parser.add_argument(
+            "--without-dossiers",
+            action="store_true",
+            help="Load the agencies, the catalog and the accounts only, without the dossiers "
+            "of 1 January – 26 May 2020.",
+        )
 
-    def handle(self, *args, if_empty: bool, **options):
+    def handle(self, *args, if_empty: bool, without_dossiers: bool, **options):
         if Agency.objects.exists() or Procedure.objects.exists():
             if if_empty:
                 self.stdout.write(_("The database already holds data: the demo was not loaded."))
@@ -39,12 +47,22 @@ class Command(BaseCommand):
             codes = {group: [a.code for a in agencies] for group, agencies in groups.items()}
             result = import_records(build_records(codes))
             build_accounts(groups)
+            dossiers = 0 if without_dossiers else build_dossiers()
+            if dossiers and apps.is_installed("motcua.stats"):
+                from motcua.stats.aggregates import rebuild
+
+                rebuild()
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo province loaded: %(agencies)s agencies, %(procedures)s procedures.")
                 % {"agencies": Agency.objects.count(), "procedures": result.created}
             )
         )
+        if dossiers:
+            self.stdout.write(
+                _("%(dossiers)s dossiers received from 1 January to 26 May 2020.")
+                % {"dossiers": dossiers}
+            )
         self._print_accounts()
 
     def _print_accounts(self) -> None:
