@@ -5,10 +5,16 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MESSAGES := $(patsubst %.po,%.mo,$(wildcard src/motcua/locale/*/LC_MESSAGES/django.po))
 DEV := DEBUG=1
+# Chart.js draws the statistics charts; it is vendored at install from the npm registry, checked
+# against the pinned integrity. Without npm the statistics pages show their tables only.
+CHARTJS_VERSION := 4.6.1
+CHARTJS_INTEGRITY := sha512-hJyniucsFmq//EvXYvJ6c6mahPoI3kaxdjVH8awTaJ/fDNWeSqqqArixMJWkWNN6fcYvPU3HneSANFNYtRi61g==
+CHARTJS_DIR := src/motcua/stats/static/stats/vendor
+CHARTJS_STAMP := $(CHARTJS_DIR)/.chart.js-$(CHARTJS_VERSION)-nomap
 
 .PHONY: install run test bench lint format messages
 
-install: $(INSTALLED) $(MESSAGES)
+install: $(INSTALLED) $(MESSAGES) $(CHARTJS_STAMP)
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +22,44 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+$(CHARTJS_STAMP):
+	@if ! command -v npm >/dev/null; then echo "npm not found: statistics without charts"; exit 0; fi; \
+	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	npm pack --silent --pack-destination "$$tmp" chart.js@$(CHARTJS_VERSION) >/dev/null; \
+	$(PYTHON) -c 'import base64, hashlib, sys; data = open(sys.argv[1], "rb").read(); \
+	got = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode(); \
+	sys.exit(None if got == sys.argv[2] else "chart.js: integrity mismatch " + got)' \
+	"$$tmp/chart.js-$(CHARTJS_VERSION).tgz" '$(CHARTJS_INTEGRITY)'; \
+	mkdir -p $(CHARTJS_DIR); rm -f $(CHARTJS_DIR)/.chart.js-*; \
+	tar -xzOf "$$tmp/chart.js-$(CHARTJS_VERSION).tgz" package/dist/chart.umd.min.js \
+	  | sed '/^\/\/# sourceMappingURL=/d' > $(CHARTJS_DIR)/chart.umd.min.js; \
+	touch $@
+
 %.mo: %.po $(INSTALLED)
 	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# Without a merchant of its own (VNPAY_TMN_CODE unset), `make run` pays through the gateway
+# simulator, started alongside and stopped with the server.
+SANDBOX_URL := http://127.0.0.1:8001
+SANDBOX_SECRET := sandbox-only-not-a-secret
+SANDBOX := VNPAY_TMN_CODE=MOTCUA01 VNPAY_HASH_SECRET=$(SANDBOX_SECRET) \
+	VNPAY_PAY_URL=$(SANDBOX_URL)/paymentv2/vpcpay.html \
+	VNPAY_API_URL=$(SANDBOX_URL)/merchant_webapi/api/transaction \
+	VNPAY_STATEMENT_URL=$(SANDBOX_URL)/merchant_webapi/statement
 
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py make_demo_certificate
 	$(DEV) $(BIN)/python manage.py load_demo --if-empty
+	@if [ -z "$$VNPAY_TMN_CODE" ]; then \
+		export $(SANDBOX); \
+		$(BIN)/python -m motcua.payments.simulator --port 8001 --tmn-code MOTCUA01 \
+			--secret $(SANDBOX_SECRET) --ipn-url http://127.0.0.1:8000/api/v1/payments/vnpay/ipn & \
+		pids="$$!"; \
+	fi; \
+	$(DEV) $(BIN)/celery -A motcua worker --beat --pool solo --loglevel WARNING & \
+	pids="$$pids $$!"; \
+	trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -76,7 +76,7 @@ def run() -> list[Result]:
             workdir = Path(tmp)
             env = environment(workdir, bench_url, API_LOGINS_PER_MINUTE="1000")
             manage(env, "migrate", "--noinput")
-            manage(env, "load_demo")
+            manage(env, "load_demo", "--without-dossiers")
             manage(env, "collectstatic", "--noinput")  # the pages need the static manifest
             with psycopg.connect(bench_url, autocommit=True) as db:
                 _load(db)
@@ -138,7 +138,7 @@ INSERT INTO dossiers_dossier (
     code, applicant_name, applicant_id_number, applicant_phone, applicant_email, channel,
     status, form_data,
     submitted_at, due_date, idempotency_key, created_at, updated_at,
-    agency_id, applicant_id, procedure_id, assignee_id
+    agency_id, applicant_id, procedure_id, assignee_id, delivery, supplement_count, fee_amount
 )
 SELECT
     s.agency_code || '-' || to_char(s.day, 'YYMMDD') || '-' || lpad(s.number::text, 4, '0'),
@@ -168,7 +168,10 @@ SELECT
     s.agency_id,
     (%(applicants)s::bigint[])[1 + (s.id %% 2)::int],
     o.procedure_id,
-    NULL
+    NULL,
+    '',
+    0,
+    0
 FROM made s
 JOIN offer o ON o.agency_id = s.agency_id AND o.k = s.k
 ORDER BY s.submitted_at

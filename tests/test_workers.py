@@ -1,6 +1,7 @@
 """What docs/deploy.md promises of background work: a Celery worker takes the site's tasks from
 the default folder broker, from Redis and from RabbitMQ."""
 
+import os
 import socket
 import subprocess
 import time
@@ -45,7 +46,10 @@ def wait_for(path: Path, text: str, seconds: float = 60) -> str:
 def test_a_worker_runs_the_periodic_apology_task(broker, tmp_path):
     url = BROKERS[broker]
     if not reachable(url):
-        pytest.skip(f"no {broker} server on 127.0.0.1")
+        message = f"no {broker} server on 127.0.0.1"
+        if os.environ.get("CI"):  # CI runs with every server started
+            pytest.fail(message)
+        pytest.skip(message)
     env = production_env(tmp_path) | {"CELERY_BROKER_URL": url}
     migrated = manage(env, "migrate", "--noinput")
     assert migrated.returncode == 0, migrated.stderr

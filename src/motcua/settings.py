@@ -5,6 +5,7 @@ import datetime
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from motcua import config
@@ -38,6 +39,8 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.dossiers",
     "motcua.backoffice",
+    "motcua.payments",
+    "motcua.stats",
     "motcua.demo",
 ]
 
@@ -89,6 +92,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# Statistics reports may read from a replica of the database (docs/configuration.md).
+REPORTS_DATABASE_URL = config.env_str("REPORTS_DATABASE_URL")
+if REPORTS_DATABASE_URL:
+    DATABASES["reports"] = dj_database_url.parse(
+        REPORTS_DATABASE_URL,
+        conn_max_age=config.env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    DATABASES["reports"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = config.cache(config.env_str("REDIS_URL"))
@@ -236,8 +248,34 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ServiceLevelEnum": "motcua.catalog.models.Level",
         "SatisfactionEnum": "motcua.dossiers.models.Satisfaction",
+        "DossierStatusEnum": "motcua.dossiers.models.Status",
     },
 }
+
+# Online payment of fees (motcua.payments). A gateway is on once its merchant code is set;
+# without one, fees are paid at the one-stop desk. See docs/configuration.md, "Payments".
+PAYMENT_PROVIDERS: dict[str, dict[str, str]] = {}
+if config.env_str("VNPAY_TMN_CODE"):
+    PAYMENT_PROVIDERS["vnpay"] = {
+        "CLASS": "motcua.payments.vnpay.VnpayProvider",
+        "TMN_CODE": config.env_str("VNPAY_TMN_CODE"),
+        "HASH_SECRET": config.env_str("VNPAY_HASH_SECRET"),
+        "PAY_URL": config.env_str("VNPAY_PAY_URL"),
+        "API_URL": config.env_str("VNPAY_API_URL"),
+        "STATEMENT_URL": config.env_str("VNPAY_STATEMENT_URL"),
+        "TIMEOUT": str(config.env_int("VNPAY_TIMEOUT", 10)),
+    }
+    _VNPAY_NEEDS = ("HASH_SECRET", "PAY_URL", "API_URL")
+    if not all(PAYMENT_PROVIDERS["vnpay"][name] for name in _VNPAY_NEEDS):
+        raise ImproperlyConfigured(
+            "VNPAY_TMN_CODE needs VNPAY_HASH_SECRET, VNPAY_PAY_URL and VNPAY_API_URL"
+        )
+# The gateway citizens pay through, and how long an attempt stays open there.
+PAYMENT_PROVIDER = config.env_str("PAYMENT_PROVIDER", "vnpay")
+PAYMENT_TIMEOUT_MINUTES = config.env_int("PAYMENT_TIMEOUT_MINUTES", 15)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PaymentStatusEnum"] = (
+    "motcua.payments.models.PaymentStatus"
+)
 
 # Background work (Celery). Without CELERY_BROKER_URL the broker is a folder under VAR_DIR,
 # which serves one machine; several machines share Redis (redis://) or RabbitMQ (amqp://).
@@ -250,10 +288,22 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Tasks run in the calling process when set (tests, or a site run without a worker).
 CELERY_TASK_ALWAYS_EAGER = config.env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Periodic sweeps (celery beat); each app adds its entries here.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Each working morning, apologies with a new date are drafted for dossiers running late.
+    "backoffice-draft-apologies": {
+        "task": "motcua.backoffice.tasks.draft_apologies",
+        "schedule": crontab(hour=6, minute=30),
+    },
+}
+# Payments whose IPN never came: ask the gateway or expire them, every five minutes.
+CELERY_BEAT_SCHEDULE["payments-sweep"] = {
+    "task": "motcua.payments.tasks.sweep_pending_payments",
+    "schedule": 300.0,
+}
 
 LOGGING = {
     "version": 1,

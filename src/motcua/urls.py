@@ -11,6 +11,8 @@ from motcua.agencies.api import AgencyViewSet
 from motcua.backoffice.api import InboxView
 from motcua.catalog.api import ProcedureViewSet, SectorViewSet
 from motcua.dossiers.api import DossierViewSet, LookupView
+from motcua.payments.api import IpnView, PaymentViewSet
+from motcua.stats.api import DossierCsvView, ReportWorkbookView, SummaryView
 
 router = DefaultRouter()
 router.trailing_slash = "/?"
@@ -18,6 +20,7 @@ router.register("agencies", AgencyViewSet, basename="agency")
 router.register("procedures", ProcedureViewSet, basename="procedure")
 router.register("sectors", SectorViewSet, basename="sector")
 router.register("dossiers", DossierViewSet, basename="dossier")
+router.register("payments", PaymentViewSet, basename="payment")
 
 admin.site.site_header = _("Motcua administration")
 admin.site.site_title = _("Motcua administration")
@@ -25,15 +28,21 @@ admin.site.site_title = _("Motcua administration")
 urlpatterns = [
     path("", include("motcua.portal.urls")),
     path("", include("motcua.dossiers.urls")),
+    path("", include("motcua.stats.urls")),
     path("tai-khoan/oidc/", include("mozilla_django_oidc.urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token", TokenView.as_view(), name="api-token"),
     path("api/v1/lookup/<str:code>", LookupView.as_view(), name="api-lookup"),
     path("api/v1/inbox", InboxView.as_view(), name="api-inbox"),
+    path("api/v1/payments/<str:provider>/ipn", IpnView.as_view(), name="api-payment-ipn"),
+    path("api/v1/stats/summary", SummaryView.as_view(), name="api-stats-summary"),
+    path("api/v1/stats/report.xlsx", ReportWorkbookView.as_view(), name="api-stats-report"),
+    path("api/v1/stats/dossiers.csv", DossierCsvView.as_view(), name="api-stats-dossiers"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
