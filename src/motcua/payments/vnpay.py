@@ -49,15 +49,6 @@ OUTCOMES = {
 # Transaction states the gateway has not settled yet: pending, charged at the bank but not
 # completed at the gateway, suspected fraud under review.
 OPEN_TRANSACTION_STATES = frozenset({"01", "04", "07"})
-STATEMENT_COLUMNS = (
-    "vnp_TxnRef",
-    "vnp_TransactionNo",
-    "vnp_Amount",
-    "vnp_BankCode",
-    "vnp_PayDate",
-    "vnp_TransactionType",
-    "vnp_TransactionStatus",
-)
 PAYMENT, FULL_REFUND = "01", "02"
 # A transaction's rows in a statement come to its latest state: refunded after paid after failed.
 STATEMENT_RANK = {PaymentStatus.FAILED: 0, PaymentStatus.PAID: 1, PaymentStatus.REFUNDED: 2}
@@ -268,7 +259,7 @@ class VnpayProvider(PaymentProvider):
         except UnicodeDecodeError as exc:
             raise StatementInvalid(_("The statement is not UTF-8 text.")) from exc
         reader = csv.DictReader(io.StringIO(text))
-        missing = [c for c in STATEMENT_COLUMNS if c not in (reader.fieldnames or [])]
+        missing = [c for c in wire.STATEMENT_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
             raise StatementInvalid(
                 _("The statement lacks the columns %(columns)s.") % {"columns": ", ".join(missing)}

@@ -110,20 +110,17 @@ REFUND_REQUEST_FIELDS = (
     "vnp_IpAddr",
     "vnp_OrderInfo",
 )
-REFUND_ANSWER_FIELDS = (
-    "vnp_ResponseId",
-    "vnp_Command",
-    "vnp_ResponseCode",
-    "vnp_Message",
-    "vnp_TmnCode",
+# A refund's answer signs the query answer's fields without the promotion ones.
+REFUND_ANSWER_FIELDS = QUERY_ANSWER_FIELDS[:-2]
+# The columns of the daily statement file (its format is documented in docs/configuration.md).
+STATEMENT_COLUMNS = (
     "vnp_TxnRef",
+    "vnp_TransactionNo",
     "vnp_Amount",
     "vnp_BankCode",
     "vnp_PayDate",
-    "vnp_TransactionNo",
     "vnp_TransactionType",
     "vnp_TransactionStatus",
-    "vnp_OrderInfo",
 )
 
 

@@ -358,17 +358,7 @@ class Gateway:
             raise GatewayError("03", "vnp_Date phải có dạng yyyyMMdd")
         output = io.StringIO()
         writer = csv.writer(output, lineterminator="\n")
-        writer.writerow(
-            [
-                "vnp_TxnRef",
-                "vnp_TransactionNo",
-                "vnp_Amount",
-                "vnp_BankCode",
-                "vnp_PayDate",
-                "vnp_TransactionType",
-                "vnp_TransactionStatus",
-            ]
-        )
+        writer.writerow(wire.STATEMENT_COLUMNS)
         with self.lock:
             orders = list(self.orders.values())
         for order in orders:
