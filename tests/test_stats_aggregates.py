@@ -217,7 +217,7 @@ def test_months_add_up_their_days(catalog, province):
     assert month.received_desk == sum(d.received_desk for d in days) == 3
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers: PostgreSQL")
 def test_concurrent_changes_add_up(catalog, province, citizen):
     """Ratings of many dossiers of one agency and day, given at once, are all counted."""
