@@ -108,6 +108,12 @@ def test_the_citizen_downloads_the_result_and_nobody_else(
     assert AuditEntry.objects.filter(
         action="result.download", object_ref=approved.code, actor=citizen
     ).exists()
+    approved.refresh_from_db()
+    assert (approved.status, approved.delivery) == (Status.RETURNED, "online"), (
+        "a level-4 result downloaded by its applicant is handed over online"
+    )
+    client.get(f"/ho-so/{approved.code}/ket-qua.pdf")
+    assert approved.events.filter(to_status=Status.RETURNED).count() == 1
     other = django_user_model.objects.create_user("0912345678", password="x-y-z-w-1234")
     client.force_login(other)
     assert client.get(f"/ho-so/{approved.code}/ket-qua.pdf").status_code == 404

@@ -200,7 +200,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "dossiers/verify.html", {"document": document})
 
 
-def _download(document: ResultDocument, actor, audience: str) -> FileResponse:
+def download(document: ResultDocument, actor, audience: str) -> FileResponse:
     """Serve the signed file and note who took it."""
     audit.log("result.download", document.dossier.code, actor, audience=audience)
     return FileResponse(
@@ -210,7 +210,7 @@ def _download(document: ResultDocument, actor, audience: str) -> FileResponse:
     )
 
 
-def _delivered_to(user) -> QuerySet[Dossier]:
+def delivered_to(user) -> QuerySet[Dossier]:
     """The applicant's dossiers whose result is out and, at level 4, delivered online."""
     return visible_to_applicant(user).filter(
         status__in=DELIVERED, procedure__level__gte=Level.PAYMENT
@@ -219,21 +219,8 @@ def _delivered_to(user) -> QuerySet[Dossier]:
 
 @login_required
 @require_safe
-def download_result(request: HttpRequest, code: str) -> FileResponse:
-    """The applicant's own signed result, once the dossier is finished."""
-    dossier = get_object_or_404(_delivered_to(request.user), code=code)
-    document = get_object_or_404(ResultDocument, dossier=dossier)
-    response = _download(document, request.user, "applicant")
-    from motcua.dossiers.services import collect_online  # services imports this module
-
-    collect_online(dossier, request.user)
-    return response
-
-
-@login_required
-@require_safe
 def download_result_official(request: HttpRequest, code: str) -> FileResponse:
     """The signed result, for the officials who may read the dossier."""
     dossier = get_object_or_404(readable_by_official(request.user), code=code)
     document = get_object_or_404(ResultDocument, dossier=dossier)
-    return _download(document, request.user, "official")
+    return download(document, request.user, "official")

@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from motcua.catalog.models import Procedure
-from motcua.dossiers import services, workflow
+from motcua.dossiers import results, services, workflow
 from motcua.dossiers.forms import RatingForm, SubmissionForm, SupplementAnswerForm, WithdrawForm
-from motcua.dossiers.models import Status
+from motcua.dossiers.models import ResultDocument, Status
 from motcua.dossiers.queries import publicly_traceable, visible_to_applicant
 from motcua.dossiers.submission import save_submission
 from motcua.dossiers.workflow import APPLICANT, TransitionRefused
@@ -213,3 +213,14 @@ def rate(request, code: str):
         messages.success(request, _("Thank you for your rating."))
 
     return _act(request, code, form, rate_it)
+
+
+@login_required
+@require_safe
+def download_result(request, code: str):
+    """The applicant's own signed result; at level 4 the download is the hand-over."""
+    dossier = get_object_or_404(results.delivered_to(request.user), code=code)
+    document = get_object_or_404(ResultDocument, dossier=dossier)
+    response = results.download(document, request.user, "applicant")
+    services.collect_online(dossier, request.user)
+    return response
