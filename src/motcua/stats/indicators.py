@@ -839,7 +839,7 @@ def scorecard(
         _part(
             "procedure_satisfaction",
             "satisfaction",
-            _("Procedure satisfaction: 100 % less the late rate and the negative ratings"),
+            _("Procedure satisfaction: 100 per cent less the late rate and the negative ratings"),
             dossiers["to_process"] - unhappy,
             dossiers["to_process"],
             90,
