@@ -226,7 +226,11 @@ def test_payment_first_holds_the_desk_until_paid(gateway, fee_procedure, dossier
     dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED
 
+    desk_page = client.get(f"/mot-cua/ho-so/{dossier.code}/").content.decode()
+    assert "215.000 đồng: Chưa thanh toán" in desk_page, "the desk sees what is owed"
     paid(dossier)
+    desk_page = client.get(f"/mot-cua/ho-so/{dossier.code}/").content.decode()
+    assert "215.000 đồng: Đã thanh toán" in desk_page
     assert api.post(path, {"action": "accept"}, format="json").status_code == 200
     dossier.refresh_from_db()
     assert dossier.status == Status.ACCEPTED
