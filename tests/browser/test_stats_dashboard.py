@@ -3,10 +3,12 @@ period and the agency, and fall back to tables without JavaScript. A screenshot 
 is kept in artifacts/ at the root of the repository."""
 
 import datetime
+import importlib
 import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.staticfiles import finders
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -62,7 +64,15 @@ def chart_library():
 
 
 @pytest.fixture
-def supervisor_page(browser, live_server, seeded, django_db_serialized_rollback):
+def targets(transactional_db):
+    """The Resolution 17 targets the migration installs, which a live-server test's flush of
+    the tables before it takes away."""
+    migration = importlib.import_module("motcua.stats.migrations.0002_resolution_17_targets")
+    migration.add_targets(django_apps, None)
+
+
+@pytest.fixture
+def supervisor_page(browser, live_server, seeded, targets):
     """A supervisor of the province, logged in, on a laptop's screen in Vietnamese."""
     User.objects.create_user(
         "giamsat", password=PASSWORD, kind="official", role=Role.SUPERVISOR, agency=seeded["root"]
@@ -114,6 +124,7 @@ def test_charts_follow_the_period_and_the_agency(supervisor_page, seeded, chart_
     drawn(page, "from=2020-01-01&to=2020-03-31")
     first_quarter = chart(page, "series")
     assert first_quarter == expected_series(D(2020, 1, 1), D(2020, 3, 31))
+    assert set(first_quarter["values"][1]) == {20}, "the 2020 target line is drawn"
     canvas = page.locator("#chart-series canvas")
     expect(canvas).to_have_attribute("role", "img")
     expect(page.locator("#chart-series details table")).to_be_hidden()
