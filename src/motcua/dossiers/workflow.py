@@ -228,6 +228,8 @@ class PlannedStep:
     agency: Agency | None = None
 
 
+# An agency consulted outside the procedure's definition gets this share of the time.
+CONSULT_SHARE = 20
 # The workflow of a procedure that defines none: the default one-stop path.
 DEFAULT_STEPS: tuple[tuple[str, int], ...] = (
     (StepKind.PROCESS, 60),
@@ -274,7 +276,3 @@ def consultation_days(dossier: Dossier, agency: Agency) -> int:
     shares = [share for kind, share, a in steps_of(dossier.procedure) if a == agency]
     share = shares[0] if shares else CONSULT_SHARE
     return max(1, round(dossier.procedure.processing_days * share / 100))
-
-
-# An agency consulted outside the procedure's definition gets this share of the time.
-CONSULT_SHARE = 20
