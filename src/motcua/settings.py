@@ -16,6 +16,7 @@ VAR_DIR = Path(config.env_str("VAR_DIR", str(PROJECT_DIR / "var")))
 
 DEBUG = config.env_bool("DEBUG", False)
 SECRET_KEY = config.secret_key(DEBUG)
+AUDIT_KEY = config.audit_key(DEBUG, SECRET_KEY)
 ALLOWED_HOSTS = config.env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = config.env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -119,6 +120,10 @@ AXES_USERNAME_CALLABLE = "motcua.accounts.services.login_name"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# How many proxies of ours stand in front of the application; X-Forwarded-For is believed only
+# that far (motcua.core.net.client_ip, used by every rate limit, the lockout and payments).
+TRUSTED_PROXY_COUNT = config.env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "motcua.core.net.client_ip"
 # Sessions end after this long without a request.
 SESSION_COOKIE_AGE = config.env_int("SESSION_IDLE_MINUTES", 120) * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -129,6 +134,13 @@ API_TOKEN_LIFETIME = config.env_int("API_TOKEN_LIFETIME", 8 * 3600)
 # Public lookups by dossier code allowed per address and minute, against enumeration.
 LOOKUPS_PER_MINUTE = config.env_int("LOOKUPS_PER_MINUTE", 20)
 SMS_BACKEND = config.env_str("SMS_BACKEND", "motcua.accounts.sms.ConsoleSmsBackend")
+# One-time codes (motcua.accounts.services): codes and notices sent per phone number or e-mail
+# address and hour, wrong codes per account over all its codes in a window, and how long an
+# unconfirmed registration holds its phone, e-mail and CCCD before it is void.
+CODE_SENDS_PER_HOUR = config.env_int("CODE_SENDS_PER_HOUR", 5)
+CODE_WRONG_GUESSES = config.env_int("CODE_WRONG_GUESSES", 5)
+CODE_GUESS_WINDOW_MINUTES = config.env_int("CODE_GUESS_WINDOW_MINUTES", 24 * 60)
+REGISTRATION_EXPIRY_MINUTES = config.env_int("REGISTRATION_EXPIRY_MINUTES", 30)
 
 # Single sign-on with the national identity provider (VNeID) through OpenID Connect
 # (mozilla-django-oidc, motcua.accounts.oidc); off while OIDC_CLIENT_ID is empty.
@@ -205,6 +217,7 @@ EMAIL_PORT = config.env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = config.env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = config.env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = config.env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = config.env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = config.env_str("DEFAULT_FROM_EMAIL", "motcua@localhost")
 
 SESSION_COOKIE_SECURE = config.env_bool("SECURE_COOKIES", not DEBUG)
@@ -298,6 +311,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "motcua.backoffice.tasks.draft_apologies",
         "schedule": crontab(hour=6, minute=30),
     },
+}
+# Unconfirmed registrations past their time are deleted every quarter of an hour.
+CELERY_BEAT_SCHEDULE["accounts-purge-registrations"] = {
+    "task": "motcua.accounts.tasks.purge_expired_registrations",
+    "schedule": 900.0,
 }
 # Payments whose IPN never came: ask the gateway or expire them, every five minutes.
 CELERY_BEAT_SCHEDULE["payments-sweep"] = {

@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from motcua.accounts.authentication import issue_token
+from motcua.core.net import ClientAddressThrottle
 
 
 class TokenRequest(serializers.Serializer):
@@ -24,7 +24,7 @@ class TokenResponse(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
-class LoginThrottle(AnonRateThrottle):
+class LoginThrottle(ClientAddressThrottle):
     scope = "login"
 
 

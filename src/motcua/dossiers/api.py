@@ -18,12 +18,12 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure
+from motcua.core.net import ClientAddressThrottle
 from motcua.dossiers import services
 from motcua.dossiers.forms import SubmissionForm, SupplementAnswerForm
 from motcua.dossiers.models import Delivery, Dossier, Event, Satisfaction, Status
@@ -34,7 +34,7 @@ from motcua.dossiers.queries import (
     visible_to,
 )
 from motcua.dossiers.submission import save_submission
-from motcua.dossiers.workflow import TRANSITIONS, TransitionRefused
+from motcua.dossiers.workflow import OFFICIAL_ACTIONS, TransitionRefused
 
 REFUSED = OpenApiResponse(description="The action is not allowed in the dossier's state.")
 NOT_FOUND = OpenApiResponse(description="No such dossier, or not the caller's.")
@@ -129,7 +129,7 @@ def _refused(refusal: TransitionRefused) -> Response:
 
 
 class TransitionRequest(serializers.Serializer):
-    action = serializers.ChoiceField(sorted(TRANSITIONS))
+    action = serializers.ChoiceField(sorted({*OFFICIAL_ACTIONS, "give_opinion"}))
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     assignee = serializers.CharField(required=False, help_text="Username of the specialist.")
     items = serializers.ListField(
@@ -183,6 +183,8 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         },
     )
     def create(self, request):
+        if not isinstance(request.data, dict):  # a JSON list or a bare value
+            raise ApiValidationError({"detail": [_("Send the dossier as a JSON object.")]})
         procedure = get_object_or_404(
             Procedure.objects.filter(published=True, level__gte=3),
             code=request.data.get("procedure"),
@@ -287,8 +289,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(summary="The dossier's history", responses={200: EventSerializer(many=True)})
     @action(detail=True, methods=["get"])
     def history(self, request, code=None):
-        events = self.get_object().events.select_related("actor")
-        return Response(EventSerializer(events, many=True).data)
+        events = self.get_object().events.select_related("actor").order_by("at", "pk")
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(EventSerializer(page, many=True).data)
 
     @extend_schema(
         summary="Rate the service once the result is out",
@@ -300,7 +303,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         given = RatingRequest(data=request.data)
         given.is_valid(raise_exception=True)
         try:
-            services.rate(self.get_object(), **given.validated_data)
+            services.rate(self.get_object(), request.user, **given.validated_data)
         except TransitionRefused as refusal:
             return _refused(refusal)
         return Response(given.data, status=status.HTTP_201_CREATED)
@@ -334,7 +337,7 @@ def _form_data(data, key: str) -> dict:
     return {**form_data, "token": key, "agency": data.get("agency", "")}
 
 
-class LookupThrottle(AnonRateThrottle):
+class LookupThrottle(ClientAddressThrottle):
     scope = "lookup"
 
 

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from motcua.catalog.models import Procedure
+from motcua.core.net import client_ip
 from motcua.dossiers import results, services, workflow
 from motcua.dossiers.forms import RatingForm, SubmissionForm, SupplementAnswerForm, WithdrawForm
 from motcua.dossiers.models import ResultDocument, Status
 from motcua.dossiers.queries import publicly_traceable, visible_to_applicant
 from motcua.dossiers.submission import save_submission
-from motcua.dossiers.workflow import APPLICANT, TransitionRefused
+from motcua.dossiers.workflow import TransitionRefused
 
 PROFILE_BY_VALIDATOR = {"cccd": "id_number", "phone": "phone", "email": "email"}
 PROFILE_BY_NAME = {"ho_ten": "full_name", "dia_chi": "address", "ma_so_thue": "tax_code"}
@@ -132,7 +133,9 @@ def detail_page(request, dossier, forms=None, status=200):
     context = {
         "dossier": dossier,
         "open_request": open_request,
-        "can_withdraw": any(t.action == "withdraw" for t in workflow.allowed(dossier, APPLICANT)),
+        "can_withdraw": any(
+            t.action == "withdraw" for t in workflow.allowed(dossier, request.user)
+        ),
         "can_rate": dossier.status in workflow.RATABLE and not hasattr(dossier, "rating"),
         "supplement_form": forms.get("supplement") or SupplementAnswerForm(prefix="supplement"),
         "withdraw_form": forms.get("withdraw") or WithdrawForm(prefix="withdraw"),
@@ -155,7 +158,7 @@ def lookup(request):
 
 def _over_lookup_limit(request) -> bool:
     """Count this address's lookups in the current minute; enumeration needs many."""
-    key = f"lookup:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"lookup:{client_ip(request)}"
     cache.add(key, 0, timeout=60)
     return cache.incr(key) > settings.LOOKUPS_PER_MINUTE
 
@@ -209,7 +212,8 @@ def rate(request, code: str):
     form = RatingForm(request.POST, prefix="rating")
 
     def rate_it(dossier, form):
-        services.rate(dossier, form.cleaned_data["level"], form.cleaned_data["comment"])
+        data = form.cleaned_data
+        services.rate(dossier, request.user, data["level"], data["comment"])
         messages.success(request, _("Thank you for your rating."))
 
     return _act(request, code, form, rate_it)
@@ -218,9 +222,20 @@ def rate(request, code: str):
 @login_required
 @require_safe
 def download_result(request, code: str):
-    """The applicant's own signed result; at level 4 the download is the hand-over."""
+    """The applicant's own signed result; reading it changes nothing."""
     dossier = get_object_or_404(results.delivered_to(request.user), code=code)
     document = get_object_or_404(ResultDocument, dossier=dossier)
-    response = results.download(document, request.user, "applicant")
-    services.collect_online(dossier, request.user)
-    return response
+    return results.download(document, request.user, "applicant")
+
+
+@login_required
+@require_POST
+def receive_result(request, code: str):
+    """The applicant receives a level-4 result online: the hand-over, then the file."""
+    dossier = get_object_or_404(results.delivered_to(request.user), code=code)
+    try:
+        services.collect_online(dossier, request.user)
+    except TransitionRefused as refusal:
+        messages.error(request, refusal.reason)
+        return redirect("dossiers:detail", code=code)
+    return redirect("dossiers:result", code=code)

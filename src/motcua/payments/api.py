@@ -19,6 +19,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.core.net import client_ip
 from motcua.dossiers.models import Status
 from motcua.dossiers.queries import visible_to, visible_to_applicant
 from motcua.payments import providers, services
@@ -109,9 +110,8 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             visible_to_applicant(request.user).exclude(status=Status.DRAFT),
             code=given.validated_data["dossier"],
         )
-        client_ip = request.META.get("REMOTE_ADDR", "")
         try:
-            payment = services.start(dossier, request.user, client_ip)
+            payment = services.start(dossier, request.user, client_ip(request))
         except services.PaymentRefused as refusal:
             return Response({"detail": refusal.reason}, status=status.HTTP_409_CONFLICT)
         data = StartedPaymentSerializer(payment, context={"request": request}).data
@@ -151,6 +151,6 @@ class IpnView(APIView):
             gateway = providers.get(provider)
         except providers.UnknownProvider as exc:
             raise NotFound from exc
-        source_ip = request.META.get("REMOTE_ADDR", "")
+        source_ip = client_ip(request)
         result = services.take_callback(gateway, request.query_params.dict(), source_ip)
         return Response(gateway.answer(result))

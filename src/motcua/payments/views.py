@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
+from motcua.core.net import client_ip
 from motcua.dossiers.queries import visible_to_applicant
 from motcua.dossiers.receipts import lookup_url
 from motcua.payments import providers, services
@@ -39,7 +40,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     """Send the applicant to the gateway with their dossier's open payment."""
     dossier = get_object_or_404(visible_to_applicant(request.user), code=code)
     try:
-        payment = services.start(dossier, request.user, request.META.get("REMOTE_ADDR", ""))
+        payment = services.start(dossier, request.user, client_ip(request))
     except services.PaymentRefused as refusal:
         messages.error(request, refusal.reason)
         return redirect("dossiers:detail", code=code)
