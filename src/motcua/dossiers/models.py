@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure, RequiredDocument
+from motcua.dossiers.uploads import stored_name
 
 
 class Channel(models.TextChoices):
@@ -183,7 +184,7 @@ class Attachment(models.Model):
     supplement = models.ForeignKey(
         "SupplementRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="files"
     )
-    file = models.FileField(_("file"), upload_to="dossiers/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=stored_name)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+
 import magic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 ALLOWED_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 MEGABYTE = 1024 * 1024
 
 
@@ -46,3 +50,11 @@ def check_total(sizes: list[int]) -> None:
             _("The files of one dossier may add up to at most %(limit)s MB.") % {"limit": limit},
             code="dossier_too_large",
         )
+
+
+def stored_name(attachment, filename: str) -> str:
+    """Where an attachment is stored: a random name with the extension of the type its content
+    has, never the uploader's name (`shell.php.png`), which is kept as `original_name` only."""
+    kind = attachment.content_type or content_type(attachment.file)
+    extension = EXTENSIONS.get(kind, "bin")
+    return f"dossiers/{timezone.localtime():%Y/%m}/{uuid.uuid4().hex}.{extension}"
