@@ -101,7 +101,7 @@ def test_the_citizen_downloads_the_result_and_nobody_else(
 ):
     client.force_login(citizen)
     page = client.get(f"/ho-so/{approved.code}/").content.decode()
-    assert f'href="/ho-so/{approved.code}/ket-qua.pdf"' in page
+    assert f'action="/ho-so/{approved.code}/nhan-ket-qua/"' in page
     response = client.get(f"/ho-so/{approved.code}/ket-qua.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == stored(approved.result)
@@ -109,14 +109,23 @@ def test_the_citizen_downloads_the_result_and_nobody_else(
         action="result.download", object_ref=approved.code, actor=citizen
     ).exists()
     approved.refresh_from_db()
+    assert approved.status == Status.FINISHED, "a GET changes nothing: no hand-over by download"
+    assert client.get(f"/ho-so/{approved.code}/nhan-ket-qua/").status_code == 405
+    received = client.post(f"/ho-so/{approved.code}/nhan-ket-qua/")
+    assert received.status_code == 302
+    assert received["Location"] == f"/ho-so/{approved.code}/ket-qua.pdf"
+    approved.refresh_from_db()
     assert (approved.status, approved.delivery) == (Status.RETURNED, "online"), (
-        "a level-4 result downloaded by its applicant is handed over online"
+        "a level-4 result received by its applicant is handed over online"
     )
-    client.get(f"/ho-so/{approved.code}/ket-qua.pdf")
+    client.post(f"/ho-so/{approved.code}/nhan-ket-qua/")
     assert approved.events.filter(to_status=Status.RETURNED).count() == 1
+    page = client.get(f"/ho-so/{approved.code}/").content.decode()
+    assert f'href="/ho-so/{approved.code}/ket-qua.pdf"' in page
     other = django_user_model.objects.create_user("0912345678", password="x-y-z-w-1234")
     client.force_login(other)
     assert client.get(f"/ho-so/{approved.code}/ket-qua.pdf").status_code == 404
+    assert client.post(f"/ho-so/{approved.code}/nhan-ket-qua/").status_code == 404
 
 
 def test_no_download_before_the_result_or_below_level_4(approved, client, citizen, marriage):

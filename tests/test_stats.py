@@ -387,7 +387,7 @@ def test_ratings_count_on_the_day_they_are_given(marriage, citizen, staff, clock
     accept(dossier, staff, clock, 2020, 3, 2, 10)
     dossier = finish(dossier, staff, clock, 2020, 3, 3, 9)
     clock.set(2020, 4, 2, 9)
-    services.rate(dossier, "dissatisfied")
+    services.rate(dossier, citizen, "dissatisfied")
     april = dossiers(D(2020, 4, 1), D(2020, 4, 30))
     assert (april["ratings"], april["dissatisfied"], april["satisfaction_rate"]) == (1, 1, 0.0)
     assert dossiers(D(2020, 3, 1), D(2020, 3, 31))["ratings"] == 0

@@ -79,7 +79,7 @@ def test_the_services_keep_the_counts_in_step_with_the_records(catalog, province
     services.perform(full, "submit_for_approval", head)
     services.perform(full, "approve", leader)
     services.perform(full, "return_result", desk, delivery="desk")
-    services.rate(Dossier.objects.get(pk=full.pk), "very_satisfied")
+    services.rate(Dossier.objects.get(pk=full.pk), citizen, "very_satisfied")
     assert aggregates.verify() == []
 
     refused = services.submit(draft(catalog["birth"], commune, citizen, Channel.DESK))
@@ -230,7 +230,7 @@ def test_concurrent_changes_add_up(catalog, province, citizen):
 
     def rate(dossier):
         barrier.wait()
-        services.rate(Dossier.objects.get(pk=dossier.pk), "satisfied")
+        services.rate(Dossier.objects.get(pk=dossier.pk), citizen, "satisfied")
         connection.close()
 
     threads = [threading.Thread(target=rate, args=(d,)) for d in dossiers]

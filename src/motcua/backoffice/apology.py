@@ -23,6 +23,7 @@ from motcua.core import audit
 from motcua.core.calendar import add_working_days
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.reads import chain_of
 
 DRAFTERS = (Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER, Role.DESK_OFFICER)
 
@@ -74,7 +75,8 @@ def draft_for_late_dossiers(today: datetime.date | None = None) -> int:
                     original_due_date=dossier.due_date,
                     new_due_date=suggested_new_date(dossier, today),
                 )
-                audit.log("apology.draft", dossier.code, None, automatic=True)
+                chain = chain_of(dossier)
+                audit.log("apology.draft", dossier.code, None, chain=chain, automatic=True)
             drafted += 1
     return drafted
 
@@ -100,25 +102,27 @@ def draft(dossier: Dossier, official, reason: str, new_due_date: datetime.date) 
             "drafted_by": official,
         },
     )
-    audit.log("apology.draft", dossier.code, official, new_due_date=new_due_date.isoformat())
+    audit.log(
+        "apology.draft",
+        dossier.code,
+        official,
+        chain=chain_of(dossier),
+        new_due_date=new_due_date.isoformat(),
+    )
     return apology
 
 
 @transaction.atomic
 def sign(apology: Apology, leader) -> Apology:
-    """The leader signs: the new date becomes the dossier's appointment date."""
-    if leader.role != Role.LEADER or leader.agency_id != apology.dossier.agency_id:
-        raise ValidationError(_("Only a leader of the dossier's agency signs the apology."))
+    """The leader signs: the new date becomes the dossier's appointment date (the workflow
+    table says who may; a refusal raises TransitionRefused and changes nothing)."""
     if apology.signed_at is not None:
         raise ValidationError(_("This apology is already signed."))
-    apology.signed_by, apology.signed_at = leader, timezone.now()
-    apology.save(update_fields=["signed_by", "signed_at"])
-    dossier = Dossier.objects.select_for_update().get(pk=apology.dossier_id)
-    dossier.due_date = apology.new_due_date
-    dossier.save(update_fields=["due_date", "updated_at"])
     note = _("Apology: new appointment date %(day)s. %(reason)s") % {
         "day": apology.new_due_date.strftime("%d/%m/%Y"),
         "reason": apology.reason,
     }
-    services.record(dossier, dossier.status, leader, note)
+    services.set_new_date(apology.dossier, leader, apology.new_due_date, note)
+    apology.signed_by, apology.signed_at = leader, timezone.now()
+    apology.save(update_fields=["signed_by", "signed_at"])
     return apology

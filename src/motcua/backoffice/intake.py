@@ -9,7 +9,7 @@ from django.db import transaction
 
 from motcua.catalog.models import Procedure
 from motcua.dossiers import services
-from motcua.dossiers.models import Channel, Dossier, Status
+from motcua.dossiers.models import Channel, Dossier
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,7 @@ def register_at_desk(
         form_data=answers,
         idempotency_key=token,
     )
-    services.save_draft(dossier, {}, officer.agency, uploads)
-    dossier = services.submit(dossier, actor=officer)
-    services.record(dossier, Status.ACCEPTED, officer, _channel_note(channel))
-    return dossier
+    return services.register_at_desk(dossier, officer, uploads, _channel_note(channel))
 
 
 def _channel_note(channel: str) -> str:

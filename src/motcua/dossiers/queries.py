@@ -6,6 +6,7 @@ from django.utils import timezone
 from motcua.accounts.models import AccountKind, Role
 from motcua.agencies.models import Agency
 from motcua.dossiers.models import Consultation, Dossier, Status
+from motcua.dossiers.workflow import OPINION_ROLES
 
 
 def visible_to_applicant(user) -> QuerySet[Dossier]:
@@ -16,8 +17,14 @@ def visible_to_applicant(user) -> QuerySet[Dossier]:
 
 
 def readable_by_official(user) -> QuerySet[Dossier]:
-    """Dossiers an official may read: their agency's; a supervisor's, their whole subtree."""
+    """Dossiers an official may read: their agency's; a supervisor's, their whole subtree.
+
+    The agency administrator manages accounts and the catalog, not dossiers: no workflow step
+    needs them to read one, so they read none.
+    """
     if not user.is_authenticated or user.kind != AccountKind.OFFICIAL or user.agency_id is None:
+        return Dossier.objects.none()
+    if user.role == Role.AGENCY_ADMIN:
         return Dossier.objects.none()
     registered = Dossier.objects.exclude(status=Status.DRAFT).select_related("procedure", "agency")
     if user.role == Role.SUPERVISOR:
@@ -42,10 +49,6 @@ def visible_to(user) -> QuerySet[Dossier]:
 def publicly_traceable() -> QuerySet[Dossier]:
     """Dossiers anyone holding the code may trace (status and dates only): submitted ones."""
     return Dossier.objects.exclude(status=Status.DRAFT).exclude(code=None)
-
-
-# Roles that give an agency's opinion on another agency's dossier.
-OPINION_ROLES = (Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER)
 
 
 def consultations_for(user) -> QuerySet[Consultation]:

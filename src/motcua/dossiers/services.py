@@ -41,16 +41,9 @@ MILESTONES = {
 def record(dossier: Dossier, to_status: str, actor=None, note: str = "") -> Event:
     """Move `dossier` to `to_status`, write the step into its history and the audit log.
 
-    Listeners of `signals.status_changed` (the statistics) run in the same transaction.
+    Listeners of `signals.status_changed` (the statistics) run in the same transaction; the
+    audit entry is written last, so its chain is held only for the end of the transaction.
     """
-    audit.log(
-        "dossier.status",
-        dossier.code or f"draft:{dossier.pk}",
-        actor,
-        from_status=dossier.status,
-        to_status=to_status,
-        note=note,
-    )
     event = Event.objects.create(
         dossier=dossier,
         actor=actor,
@@ -72,55 +65,106 @@ def record(dossier: Dossier, to_status: str, actor=None, note: str = "") -> Even
     signals.status_changed.send(
         Dossier, dossier=dossier, from_status=from_status, to_status=to_status, at=event.at
     )
+    audit.log(
+        "dossier.status",
+        dossier.code or f"draft:{dossier.pk}",
+        actor,
+        chain=_chain(dossier),
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
     return event
+
+
+def _chain(dossier: Dossier) -> str:
+    """The audit chain of the dossier's agency: changes at different agencies never queue."""
+    return dossier.agency.code if dossier.agency_id else ""
 
 
 def submit(dossier: Dossier, actor=None, now: datetime.datetime | None = None) -> Dossier:
     """Register a complete draft: give it its code and its appointment date.
 
+    `actor` is the person submitting; without one, the dossier's own applicant (internal
+    callers such as the demo). Only the applicant submits: the desk registers instead.
     The processing time counts in working days from the next working day after receipt.
     Submitting a dossier that is no longer a draft changes nothing (a double click, a retry).
-    The fees due are fixed now, from the procedure's fee lines and the form's answers.
     """
-    from motcua.payments.fees import amount_due
-
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
         if dossier.status != Status.DRAFT:
             return dossier
-        if dossier.agency is None:
-            raise ValidationError(_("Choose where to submit the dossier."), code="agency")
-        now = now or timezone.now()
-        today = timezone.localdate(now)
-        dossier.code = next_code(dossier.agency, today)
-        dossier.submitted_at = now
-        dossier.due_date = add_working_days(today, dossier.procedure.processing_days)
-        dossier.fee_amount = amount_due(dossier.procedure, dossier.form_data)
-        dossier.save(update_fields=["code", "submitted_at", "due_date", "fee_amount", "updated_at"])
+        actor = actor if actor is not None else dossier.applicant
+        workflow.check(dossier, "submit", actor)
+        _register(dossier, now or timezone.now())
         record(dossier, Status.SUBMITTED, actor)
     return dossier
 
 
+def _register(dossier: Dossier, now: datetime.datetime) -> None:
+    """Give a draft its code, receipt time, appointment date and the fees due.
+
+    The fees are fixed now, from the procedure's fee lines and the form's answers.
+    """
+    from motcua.payments.fees import amount_due
+
+    if dossier.agency is None:
+        raise ValidationError(_("Choose where to submit the dossier."), code="agency")
+    today = timezone.localdate(now)
+    dossier.code = next_code(dossier.agency, today)
+    dossier.submitted_at = now
+    dossier.due_date = add_working_days(today, dossier.procedure.processing_days)
+    dossier.fee_amount = amount_due(dossier.procedure, dossier.form_data)
+    dossier.save(update_fields=["code", "submitted_at", "due_date", "fee_amount", "updated_at"])
+
+
+@transaction.atomic
+def register_at_desk(
+    dossier: Dossier, officer, uploads: dict[int, UploadedFile], note: str = ""
+) -> Dossier:
+    """The desk registers and accepts a dossier handed in on paper, with its scanned files."""
+    dossier, _transition = _locked(dossier, "register_at_desk", officer)
+    _store_uploads(dossier, uploads)
+    _register(dossier, timezone.now())
+    record(dossier, Status.SUBMITTED, officer)
+    record(dossier, Status.ACCEPTED, officer, note)
+    return dossier
+
+
+@transaction.atomic
 def save_draft(
-    dossier: Dossier, answers: dict, agency: Agency | None, uploads: dict[int, UploadedFile]
+    dossier: Dossier,
+    person,
+    answers: dict,
+    agency: Agency | None,
+    uploads: dict[int, UploadedFile],
 ) -> None:
-    """Keep the applicant's answers and files; a file for a document replaces the earlier one."""
+    """Keep the applicant's answers and files; a file for a document replaces the earlier one.
+
+    Only a draft changes this way, and only by its applicant: a submitted dossier changes
+    through the workflow's actions alone.
+    """
+    dossier, _transition = _locked(dossier, "edit_draft", person)
+    dossier.form_data = {**dossier.form_data, **answers}
+    dossier.agency = agency or dossier.agency
+    dossier.save(update_fields=["form_data", "agency", "updated_at"])
+    _store_uploads(dossier, uploads)
+
+
+def _store_uploads(dossier: Dossier, uploads: dict[int, UploadedFile]) -> None:
+    """Attach a file per required document, each replacing the one sent before for it."""
     kept = dossier.attachments.exclude(document_id__in=uploads)
     check_total([a.size for a in kept] + [u.size for u in uploads.values()])
-    with transaction.atomic():
-        dossier.form_data = {**dossier.form_data, **answers}
-        dossier.agency = agency or dossier.agency
-        dossier.save(update_fields=["form_data", "agency", "updated_at"])
-        dossier.attachments.filter(document_id__in=uploads).delete()
-        for document_id, upload in uploads.items():
-            Attachment.objects.create(
-                dossier=dossier,
-                document_id=document_id,
-                file=upload,
-                original_name=upload.name[:255],
-                content_type=check_upload(upload),
-                size=upload.size,
-            )
+    dossier.attachments.filter(document_id__in=uploads).delete()
+    for document_id, upload in uploads.items():
+        Attachment.objects.create(
+            dossier=dossier,
+            document_id=document_id,
+            file=upload,
+            original_name=upload.name[:255],
+            content_type=check_upload(upload),
+            size=upload.size,
+        )
 
 
 def start_draft(
@@ -162,17 +206,16 @@ def start_draft(
     return dossier, True
 
 
-def _locked(
-    dossier: Dossier, action: str, actor: str = workflow.APPLICANT
-) -> tuple[Dossier, workflow.Transition]:
-    """The dossier's current row, locked for this transaction, and the allowed transition."""
+def _locked(dossier: Dossier, action: str, person) -> tuple[Dossier, workflow.Transition]:
+    """The dossier's current row, locked for this transaction, and the transition `person`
+    may take on it now (or TransitionRefused)."""
     current = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    return current, workflow.check(current, action, actor)
+    return current, workflow.check(current, action, person)
 
 
 @transaction.atomic
 def withdraw(dossier: Dossier, applicant, reason: str = "") -> Dossier:
-    dossier, transition = _locked(dossier, "withdraw")
+    dossier, transition = _locked(dossier, "withdraw", applicant)
     record(dossier, transition.target, applicant, reason)
     return dossier
 
@@ -184,7 +227,7 @@ def request_supplement(
     """Ask the applicant for what is missing; the appointment waits for the answer."""
     if not [item for item in items if item.strip()]:
         raise ValidationError(_("List what is missing."), code="items")
-    dossier, transition = _locked(dossier, "request_supplement", official.role)
+    dossier, transition = _locked(dossier, "request_supplement", official)
     now = now or timezone.now()
     accepted = dossier.status != Status.SUBMITTED and dossier.due_date is not None
     remaining = (
@@ -207,7 +250,7 @@ def answer_supplement(
     dossier: Dossier, applicant, uploads: list[UploadedFile], note: str = "", now=None
 ) -> Dossier:
     """Hand in what was asked; the clock goes on from where it stopped."""
-    dossier, _transition = _locked(dossier, "answer_supplement")
+    dossier, _transition = _locked(dossier, "answer_supplement", applicant)
     request = dossier.supplements.filter(answered_at=None).last()
     if not uploads and not note.strip():
         raise ValidationError(_("Attach the documents asked for or write an answer."))
@@ -235,9 +278,10 @@ def answer_supplement(
     return dossier
 
 
-def rate(dossier: Dossier, level: str, comment: str = "") -> Rating:
-    if dossier.status not in workflow.RATABLE:
-        raise workflow.TransitionRefused(_("A dossier can be rated once its result is out."))
+@transaction.atomic
+def rate(dossier: Dossier, applicant, level: str, comment: str = "") -> Rating:
+    """The applicant's rating of the service, once, when the result is out."""
+    dossier, _transition = _locked(dossier, "rate", applicant)
     if Rating.objects.filter(dossier=dossier).exists():
         raise workflow.TransitionRefused(_("This dossier has already been rated."))
     return Rating.objects.create(dossier=dossier, level=level, comment=comment)
@@ -260,10 +304,12 @@ def perform(
     The caller has found the dossier through `queries.actionable_by(official)`; a refused
     action raises TransitionRefused (or ValidationError for missing input) and changes nothing.
     """
+    if action not in workflow.OFFICIAL_ACTIONS:
+        raise workflow.TransitionRefused(_("Unknown action %(action)s.") % {"action": action})
     if action == "request_supplement":
         request_supplement(dossier, official, list(items), reason)
         return Dossier.objects.get(pk=dossier.pk)
-    dossier, transition = _locked(dossier, action, official.role)
+    dossier, transition = _locked(dossier, action, official)
     if workflow.REASON in transition.needs and not reason.strip():
         raise ValidationError(_("Give the reason."), code="reason")
     if workflow.ASSIGNEE in transition.needs:
@@ -285,6 +331,16 @@ def perform(
     return dossier
 
 
+@transaction.atomic
+def set_new_date(dossier: Dossier, leader, new_date: datetime.date, note: str) -> Dossier:
+    """The leader's signed apology gives the dossier its new appointment date."""
+    dossier, _transition = _locked(dossier, "set_new_date", leader)
+    dossier.due_date = new_date
+    dossier.save(update_fields=["due_date", "updated_at"])
+    record(dossier, dossier.status, leader, note)
+    return dossier
+
+
 def _consult(dossier: Dossier, official, agency: Agency | None, question: str) -> Consultation:
     """Send the dossier for another agency's opinion, with its share of the time to answer."""
     today = timezone.localdate()
@@ -302,20 +358,14 @@ def _consult(dossier: Dossier, official, agency: Agency | None, question: str) -
 
 @transaction.atomic
 def give_opinion(consultation: Consultation, official, opinion: str) -> Dossier:
-    """The consulted agency answers; the dossier returns to its specialist."""
-    from motcua.accounts.models import Role
-
-    if (
-        official.agency_id != consultation.agency_id
-        or official.role not in (Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER)
-        or consultation.answered_at is not None
-    ):
+    """The consulted agency answers, once; the dossier returns to its specialist."""
+    if official.agency_id != consultation.agency_id or consultation.answered_at is not None:
         raise workflow.TransitionRefused(
             _("Only an official of the agency consulted answers, once."), forbidden=True
         )
     if not opinion.strip():
         raise ValidationError(_("Write the opinion."), code="reason")
-    dossier, transition = _locked(consultation.dossier, "give_opinion", workflow.CONSULTED)
+    dossier, transition = _locked(consultation.dossier, "give_opinion", official)
     consultation.answered_by, consultation.answered_at = official, timezone.now()
     consultation.opinion = opinion.strip()
     consultation.save(update_fields=["answered_by", "answered_at", "opinion"])
@@ -355,11 +405,11 @@ def _hand_over(dossier: Dossier, delivery: str) -> None:
 
 @transaction.atomic
 def collect_online(dossier: Dossier, applicant) -> Dossier:
-    """A level-4 result downloaded by its applicant is handed over online, the first time."""
+    """The applicant receives a level-4 result online: the hand-over, recorded once."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if dossier.status != Status.FINISHED:
-        return dossier
-    workflow.check(dossier, "collect_online")
+    if dossier.status == Status.RETURNED and dossier.delivery == Delivery.ONLINE:
+        return dossier  # received already: a second click changes nothing
+    workflow.check(dossier, "collect_online", applicant)
     dossier.delivery = Delivery.ONLINE
     dossier.save(update_fields=["delivery", "updated_at"])
     record(dossier, Status.RETURNED, applicant)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Procedure
 from motcua.dossiers import services
 from motcua.dossiers.forms import SubmissionForm
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, Status
 
 
 @transaction.atomic
@@ -17,6 +19,8 @@ def save_submission(
     """Keep the answers and files as a draft and, when `submitting`, register the dossier.
 
     The form's token is the idempotency key: the same token always means the same dossier.
+    A token already used for a dossier now submitted, or for another procedure, changes
+    nothing: a submitted dossier changes only through the workflow's actions.
     Raises ValidationError, having changed nothing, when the files are too large together or
     no agency is chosen.
     """
@@ -32,7 +36,11 @@ def save_submission(
         form_data={},
         idempotency_key=form.cleaned_data["token"],
     )
-    services.save_draft(dossier, form.answers(), agency, form.uploads())
+    if dossier.procedure_id != procedure.pk:
+        raise ValidationError(_("This form belongs to another dossier; open the form again."))
+    if dossier.status != Status.DRAFT:
+        return dossier  # a resent form or a replayed request: the dossier is registered
+    services.save_draft(dossier, applicant, form.answers(), agency, form.uploads())
     if submitting:
         dossier = services.submit(dossier, actor=applicant)
     return dossier

@@ -9,6 +9,7 @@ urlpatterns = [
     path("ho-so/", views.my_dossiers, name="list"),
     path("ho-so/<str:code>/giay-tiep-nhan.pdf", receipts.download_receipt, name="receipt"),
     path("ho-so/<str:code>/ket-qua.pdf", views.download_result, name="result"),
+    path("ho-so/<str:code>/nhan-ket-qua/", views.receive_result, name="receive_result"),
     path("ho-so/<str:code>/", views.detail, name="detail"),
     path("ho-so/<str:code>/bo-sung/", views.answer_supplement, name="answer_supplement"),
     path("ho-so/<str:code>/rut/", views.withdraw, name="withdraw"),

@@ -2,8 +2,9 @@
 
 Each action names the states it may start from, the state it leads to, who may take it (the
 applicant, or officials of the dossier's agency by role) and what it needs (a reason, an
-assignee, the list of what is missing). Anything not in the table is refused with a reason and
-changes nothing.
+assignee, the list of what is missing). Who a person is to a dossier is decided here too
+(`actors_of`): every door (pages, API, draft saves, the desk) passes the person, never a role it
+chose. Anything not in the table is refused with a reason and changes nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.accounts.models import Role
+from motcua.accounts.models import AccountKind, Role
 from motcua.agencies.models import Agency
 from motcua.core.calendar import add_working_days, working_days_between
 from motcua.dossiers.models import Dossier, Status, StepKind
@@ -27,6 +28,8 @@ CONSULTED = "consulted"
 # Answering a supplement request, or resuming after a pause, returns the dossier to where it
 # was before.
 PREVIOUS = "previous"
+# An action that records something about the dossier without moving it (a rating, a draft).
+SAME = "same"
 REASON, ASSIGNEE, ITEMS, AGENCY, DELIVERY = "reason", "assignee", "items", "agency", "delivery"
 
 
@@ -68,8 +71,21 @@ DESK, SPECIALIST, HEAD, LEADER = (
     Role.HEAD_OF_DIVISION,
     Role.LEADER,
 )
+# The roles that take part in processing; the agency administrator and the supervisor do not.
+PROCESSING_ROLES = frozenset({DESK, SPECIALIST, HEAD, LEADER})
+# The roles that give their agency's opinion on another agency's dossier.
+OPINION_ROLES = frozenset({SPECIALIST, HEAD, LEADER})
+RATABLE = (Status.FINISHED, Status.RETURNED)
 _TABLE = [
+    _t("edit_draft", gettext_lazy("change the draft"), [Status.DRAFT], SAME, [APPLICANT]),
     _t("submit", gettext_lazy("submit"), [Status.DRAFT], Status.SUBMITTED, [APPLICANT]),
+    _t(
+        "register_at_desk",
+        gettext_lazy("register at the desk"),
+        [Status.DRAFT],
+        Status.ACCEPTED,
+        [DESK],
+    ),
     _t("withdraw", gettext_lazy("withdraw"), UNDECIDED, Status.WITHDRAWN, [APPLICANT]),
     _t(
         "answer_supplement",
@@ -162,14 +178,40 @@ _TABLE = [
     ),
     _t(
         "collect_online",
-        gettext_lazy("download the result"),
+        gettext_lazy("receive the result online"),
         [Status.FINISHED],
         Status.RETURNED,
         [APPLICANT],
     ),
+    _t("rate", gettext_lazy("rate the service"), RATABLE, SAME, [APPLICANT]),
+    _t(
+        "set_new_date",
+        gettext_lazy("sign the apology with a new date"),
+        UNDECIDED,
+        SAME,
+        [LEADER],
+    ),
 ]
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in _TABLE}
-RATABLE = frozenset({Status.FINISHED, Status.RETURNED})
+# The actions an official takes from the dossier's page or the transitions API; the others
+# have doors of their own (the applicant's pages, the desk's intake, the apology, the opinion).
+OFFICIAL_ACTIONS = frozenset(
+    {
+        "accept",
+        "refuse_intake",
+        "request_supplement",
+        "assign",
+        "send_for_review",
+        "send_back",
+        "submit_for_approval",
+        "approve",
+        "consult",
+        "pause",
+        "resume",
+        "stop",
+        "return_result",
+    }
+)
 
 
 class TransitionRefused(Exception):
@@ -192,12 +234,36 @@ def register_guard(guard: Callable[[Dossier, Transition], None]) -> None:
         GUARDS.append(guard)
 
 
-def check(dossier: Dossier, action: str, actor: str = APPLICANT) -> Transition:
-    """The transition `actor` (APPLICANT or an official's role) may take now, or a refusal."""
+def actors_of(dossier: Dossier, person) -> frozenset[str]:
+    """Who `person` is to the dossier: its applicant, an official of its agency by role, an
+    official of an agency whose opinion it awaits; none of these for anyone else."""
+    if person is None or not person.is_authenticated:
+        return frozenset()
+    actors = set()
+    if dossier.applicant_id is not None and dossier.applicant_id == person.pk:
+        actors.add(APPLICANT)
+    if person.kind == AccountKind.OFFICIAL and person.agency_id is not None:
+        if person.role in PROCESSING_ROLES and person.agency_id == dossier.agency_id:
+            actors.add(person.role)
+        if person.role in OPINION_ROLES and _consulted(dossier, person.agency_id):
+            actors.add(CONSULTED)
+    return frozenset(actors)
+
+
+def _consulted(dossier: Dossier, agency_id: int) -> bool:
+    return (
+        dossier.pk is not None
+        and dossier.status == Status.CONSULTING
+        and dossier.consultations.filter(agency_id=agency_id, answered_at=None).exists()
+    )
+
+
+def check(dossier: Dossier, action: str, person) -> Transition:
+    """The transition `person` may take on the dossier now, or a refusal saying why."""
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise TransitionRefused(_("Unknown action %(action)s.") % {"action": action})
-    if actor not in transition.actors:
+    if not transition.actors & actors_of(dossier, person):
         raise TransitionRefused(
             _("Your role may not %(action)s a dossier.") % {"action": transition.label},
             forbidden=True,
@@ -212,9 +278,10 @@ def check(dossier: Dossier, action: str, actor: str = APPLICANT) -> Transition:
     return transition
 
 
-def allowed(dossier: Dossier, actor: str) -> list[Transition]:
-    """What `actor` may do to the dossier now, for buttons and API hints."""
-    return [t for t in _TABLE if actor in t.actors and dossier.status in t.sources]
+def allowed(dossier: Dossier, person) -> list[Transition]:
+    """What `person` may do to the dossier now, for buttons and API hints."""
+    actors = actors_of(dossier, person)
+    return [t for t in _TABLE if t.actors & actors and dossier.status in t.sources]
 
 
 @dataclass(frozen=True)
