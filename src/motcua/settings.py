@@ -190,6 +190,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = config.storages(DEBUG, MEDIA_ROOT)
 UPLOAD_MAX_FILE_MB = config.env_int("UPLOAD_MAX_FILE_MB", 10)
 UPLOAD_MAX_DOSSIER_MB = config.env_int("UPLOAD_MAX_DOSSIER_MB", 50)
+# The most dossiers one register PDF (sổ theo dõi) lists: it is drawn while the official waits,
+# in time that grows faster than its lines (about 7 s for 300).
+REGISTER_MAX_DOSSIERS = config.env_int("REGISTER_MAX_DOSSIERS", 300)
 # The certificate and private key (PEM) that sign dossiers' results; by default the
 # self-signed pair that `manage.py make_demo_certificate` makes for a demo.
 SIGNING_CERT_FILE = config.env_str(

@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -339,8 +340,30 @@ def _line(dossier: Dossier) -> RegisterLine:
     return RegisterLine(dossier, outcome, returned)
 
 
+class RegisterTooLong(Exception):
+    """The period holds more dossiers than one register PDF is drawn with in good time."""
+
+
+def check_register_size(agency: Agency, start: datetime.date, end: datetime.date) -> None:
+    """Refuse a register longer than `REGISTER_MAX_DOSSIERS` lines: drawing a PDF takes time
+    that grows faster than its lines (a week of a busy centre would hold a worker past its
+    timeout), so a long period is printed as several shorter ones."""
+    count = _received_between(agency, start, end).count()
+    limit = settings.REGISTER_MAX_DOSSIERS
+    if count > limit:
+        raise RegisterTooLong(
+            _(
+                "This period holds %(count)s dossiers; one register PDF holds at most "
+                "%(limit)s. Choose a shorter period."
+            )
+            % {"count": count, "limit": limit}
+        )
+
+
 def render_register(agency: Agency, start: datetime.date, end: datetime.date) -> bytes:
-    """The register of dossiers received by `agency` in a period, in the edition of its start."""
+    """The register of dossiers received by `agency` in a period, in the edition of its start;
+    RegisterTooLong for a period with too many dossiers."""
+    check_register_size(agency, start, end)
     form = form_for(REGISTER, start)
     lines = [_line(dossier) for dossier in _received_between(agency, start, end)]
     context = {"agency": agency, "start": start, "end": end, "lines": lines}

@@ -81,6 +81,10 @@ def download_register(request: HttpRequest) -> HttpResponse:
             ),
             content_type="text/plain; charset=utf-8",
         )
+    try:
+        paperwork.check_register_size(user.agency, start, end)
+    except paperwork.RegisterTooLong as refusal:
+        return _refused(str(refusal), 400)
     audit.log("dossier.register", user.agency.code, user, start=str(start), end=str(end))
     content = paperwork.render_register(user.agency, start, end)
     return _pdf(content, f"so-theo-doi-{user.agency.code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf")
