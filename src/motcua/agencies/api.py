@@ -8,7 +8,7 @@ from motcua.core.text import fold
 
 
 class AgencySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     successors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     tier_label = serializers.CharField(source="get_tier_display", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)

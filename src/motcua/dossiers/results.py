@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from pyhanko import stamp
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields, signers
 from weasyprint import HTML
 
@@ -39,6 +40,7 @@ from motcua.catalog.models import Level
 from motcua.core import audit
 from motcua.dossiers.models import Dossier, ResultDocument, Status
 from motcua.dossiers.queries import readable_by_official, visible_to_applicant
+from motcua.dossiers.reads import chain_of
 from motcua.dossiers.receipts import qr_svg
 from motcua.dossiers.uploads import check_upload
 
@@ -134,9 +136,37 @@ def off_loop(call: Callable[[], T]) -> T:
 
 
 def check_result_file(upload: UploadedFile) -> None:
-    """A result prepared outside (a scanned licence, a decision) must be a PDF, by content."""
+    """A result prepared outside (a scanned licence, a decision) must be a PDF, by content, that
+    can be signed: checked before the approval is recorded, so a bad file changes nothing."""
     if check_upload(upload) != "application/pdf":
         raise ValidationError(_("The result file must be a PDF."), code="file_type")
+    upload.seek(0)
+    _open_for_stamp(upload.read())
+    upload.seek(0)
+
+
+def _unreadable() -> ValidationError:
+    return ValidationError(
+        _("The result file is a damaged or incomplete PDF; export it again and retry."),
+        code="file_damaged",
+    )
+
+
+def _open_for_stamp(pdf_bytes: bytes) -> IncrementalPdfFileWriter:
+    """The PDF opened for an incremental update, with the empty field the stamp goes into."""
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
+        if writer.prev.encrypted:
+            raise ValidationError(
+                _("The result file is protected by a password; upload it without one."),
+                code="file_encrypted",
+            )
+        fields.append_signature_field(
+            writer, fields.SigFieldSpec(SIGNATURE_FIELD, box=STAMP_BOX, on_page=-1)
+        )
+    except PdfError as error:
+        raise _unreadable() from error
+    return writer
 
 
 def sign_uploaded(pdf_bytes: bytes, signer_name: str, url: str) -> bytes:
@@ -144,10 +174,7 @@ def sign_uploaded(pdf_bytes: bytes, signer_name: str, url: str) -> bytes:
 
     The stamp sits in the bottom margin of the last page, where an A4 decision leaves room.
     """
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
-    fields.append_signature_field(
-        writer, fields.SigFieldSpec(SIGNATURE_FIELD, box=STAMP_BOX, on_page=-1)
-    )
+    writer = _open_for_stamp(pdf_bytes)
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         md_algorithm="sha256",
@@ -156,9 +183,12 @@ def sign_uploaded(pdf_bytes: bytes, signer_name: str, url: str) -> bytes:
     )
     style = stamp.QRStampStyle(stamp_text="%(signer)s\n%(ts)s\n%(url)s")
     pdf_signer = signers.PdfSigner(meta, signer=_signer(), stamp_style=style)
-    return off_loop(
-        lambda: pdf_signer.sign_pdf(writer, appearance_text_params={"url": url}).getvalue()
-    )
+    try:
+        return off_loop(
+            lambda: pdf_signer.sign_pdf(writer, appearance_text_params={"url": url}).getvalue()
+        )
+    except PdfError as error:
+        raise _unreadable() from error
 
 
 def issue_result(
@@ -187,7 +217,14 @@ def issue_result(
     )
     document.file.save(f"ket-qua-{dossier.code}.pdf", ContentFile(signed), save=False)
     document.save()
-    audit.log("result.sign", dossier.code, leader, number=number, sha256=document.sha256)
+    audit.log(
+        "result.sign",
+        dossier.code,
+        leader,
+        chain=chain_of(dossier),
+        number=number,
+        sha256=document.sha256,
+    )
     return document
 
 
@@ -202,7 +239,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 
 def download(document: ResultDocument, actor, audience: str) -> FileResponse:
     """Serve the signed file and note who took it."""
-    audit.log("result.download", document.dossier.code, actor, audience=audience)
+    dossier = document.dossier
+    audit.log("result.download", dossier.code, actor, chain=chain_of(dossier), audience=audience)
     return FileResponse(
         document.file.open("rb"),
         content_type="application/pdf",

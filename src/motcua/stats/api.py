@@ -229,13 +229,19 @@ class StatsSummarySerializer(serializers.Serializer):
 
 
 PERIOD_PARAMETERS = [
-    OpenApiParameter("from", OpenApiTypes.DATE, description="First day (default: 1 January)"),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, included (default: today)"),
+    OpenApiParameter(
+        "from", OpenApiTypes.DATE, description="First day (default: 1 January), from 1900-01-01"
+    ),
+    OpenApiParameter(
+        "to", OpenApiTypes.DATE, description="Last day, included (default: today), to 2999-12-31"
+    ),
     OpenApiParameter(
         "agency", OpenApiTypes.STR, description="Agency code: its subtree (default: the province)"
     ),
 ]
-BAD_QUERY = OpenApiResponse(description="A date is not YYYY-MM-DD, or no agency has that code.")
+BAD_QUERY = OpenApiResponse(
+    description="A date is not YYYY-MM-DD or out of reach, or no agency has that code."
+)
 FORBIDDEN = OpenApiResponse(description="The caller may not see this agency's statistics.")
 
 

@@ -5,12 +5,25 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
 
 DATE_FORMATS = ["%Y-%m-%d"]
+# The days a report may cover: any archive's, and far from the ends of Python's calendar, which
+# the month arithmetic of the indicators would otherwise run past.
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2999, 12, 31)
+
+
+def within_reach(day: datetime.date) -> None:
+    if not EARLIEST <= day <= LATEST:
+        raise forms.ValidationError(
+            _("Choose a day from %(earliest)s to %(latest)s.")
+            % {"earliest": formats.date_format(EARLIEST), "latest": formats.date_format(LATEST)},
+            code="out_of_reach",
+        )
 
 
 class PeriodForm(forms.Form):
@@ -51,4 +64,6 @@ class PeriodForm(forms.Form):
 
 
 for _name in ("from", "to"):
-    PeriodForm.base_fields[_name] = forms.DateField(required=False, input_formats=DATE_FORMATS)
+    PeriodForm.base_fields[_name] = forms.DateField(
+        required=False, input_formats=DATE_FORMATS, validators=[within_reach]
+    )
