@@ -4,15 +4,26 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test import Client
 
 from motcua.accounts.models import Role, User
-from tests import factories
+from tests import factories, second_factor
 
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Rate limits count in the cache: each test starts with none spent."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def officials_pass_the_second_factor(monkeypatch):
+    """`client.force_login(official)` stands for the whole login, the authenticator's code
+    included (a real device, through django-otp); the second factor's own tests log in
+    through the pages."""
+    monkeypatch.setattr(
+        Client, "force_login", second_factor.force_login_with_second_factor(Client.force_login)
+    )
 
 
 def _demo(django_db_blocker, *options: str):

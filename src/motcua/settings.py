@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "motcua.accounts",
     "motcua.agencies",
     "motcua.catalog",
@@ -53,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "motcua.accounts.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "motcua.core.middleware.ForbiddenCharacterMiddleware",
@@ -132,6 +137,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dossiers:list"
 LOGOUT_REDIRECT_URL = "portal:home"
 API_TOKEN_LIFETIME = config.env_int("API_TOKEN_LIFETIME", 8 * 3600)
+# The name authenticator apps show beside an official's second-factor code.
+OTP_TOTP_ISSUER = config.env_str("TOTP_ISSUER", "Motcua")
 # Public lookups by dossier code allowed per address and minute, against enumeration.
 LOOKUPS_PER_MINUTE = config.env_int("LOOKUPS_PER_MINUTE", 20)
 SMS_BACKEND = config.env_str("SMS_BACKEND", "motcua.accounts.sms.ConsoleSmsBackend")

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from motcua.accounts.api import TokenView
+from motcua.accounts.two_factor import SecondFactorAdminSite
 from motcua.agencies.api import AgencyViewSet
 from motcua.backoffice.api import InboxView
 from motcua.catalog.api import ProcedureViewSet, SectorViewSet
@@ -22,6 +23,8 @@ router.register("sectors", SectorViewSet, basename="sector")
 router.register("dossiers", DossierViewSet, basename="dossier")
 router.register("payments", PaymentViewSet, basename="payment")
 
+# Staff reach the admin only after the second factor, through the site's own login.
+admin.site.__class__ = SecondFactorAdminSite
 admin.site.site_header = _("Motcua administration")
 admin.site.site_title = _("Motcua administration")
 

@@ -11,8 +11,10 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from motcua.accounts.models import Role, User
+from motcua.accounts.two_factor import needs_second_factor
 from motcua.dossiers import results, services
 from motcua.dossiers.models import Dossier, Status
+from tests.second_factor import give_authenticator, pass_second_factor
 from tests.test_submission import PDF
 
 pytestmark = pytest.mark.browser
@@ -24,6 +26,9 @@ def person(username, **fields) -> User:
 
 
 def logged_in(browser, live_server, username):
+    """Logged in through the page: the password, then an official's authenticator code."""
+    user = User.objects.get(username=username)
+    device = give_authenticator(user) if needs_second_factor(user) else None
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -31,6 +36,8 @@ def logged_in(browser, live_server, username):
     page.get_by_label("Số điện thoại, e-mail hoặc tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    if device is not None:
+        pass_second_factor(page, device)
     return context, page
 
 

@@ -17,6 +17,7 @@ from motcua.dossiers import services
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.stats import indicators
 from motcua.stats.views import CHART_LIBRARY
+from tests.second_factor import give_authenticator, pass_second_factor
 from tests.test_stats_dashboard import at_nine, register
 
 pytestmark = pytest.mark.browser
@@ -71,9 +72,10 @@ def targets(transactional_db):
 @pytest.fixture
 def supervisor_page(browser, live_server, seeded, targets):
     """A supervisor of the province, logged in, on a laptop's screen in Vietnamese."""
-    User.objects.create_user(
+    supervisor = User.objects.create_user(
         "giamsat", password=PASSWORD, kind="official", role=Role.SUPERVISOR, agency=seeded["root"]
     )
+    authenticator = give_authenticator(supervisor)
     context = browser.new_context(
         base_url=live_server.url,
         locale="vi-VN",
@@ -86,6 +88,7 @@ def supervisor_page(browser, live_server, seeded, targets):
     page.get_by_label("Số điện thoại, e-mail hoặc tên đăng nhập").fill("giamsat")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    pass_second_factor(page, authenticator)
     page.wait_for_url("**/")
     yield page
     context.close()

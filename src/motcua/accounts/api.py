@@ -9,6 +9,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.accounts import two_factor
 from motcua.accounts.authentication import issue_token
 from motcua.core.net import ClientAddressThrottle
 
@@ -16,6 +17,11 @@ from motcua.core.net import ClientAddressThrottle
 class TokenRequest(serializers.Serializer):
     username = serializers.CharField(help_text="Username, phone number or e-mail.")
     password = serializers.CharField(style={"input_type": "password"})
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Officials: the code of their authenticator app (or a recovery code).",
+    )
 
 
 class TokenResponse(serializers.Serializer):
@@ -38,14 +44,18 @@ class TokenView(APIView):
         request=TokenRequest,
         responses={
             200: TokenResponse,
-            400: OpenApiResponse(description="Wrong username or password."),
+            400: OpenApiResponse(
+                description="Wrong username or password, or an official's missing or wrong otp."
+            ),
             429: OpenApiResponse(description="Too many attempts."),
         },
     )
     def post(self, request):
         given = TokenRequest(data=request.data)
         given.is_valid(raise_exception=True)
-        user = authenticate(request, **given.validated_data)
+        credentials = dict(given.validated_data)
+        code = credentials.pop("otp", "")
+        user = authenticate(request, **credentials)
         if getattr(request, "axes_locked_out", False):
             raise exceptions.Throttled(
                 detail=_("Too many failed logins: this account is locked for a while.")
@@ -54,6 +64,10 @@ class TokenView(APIView):
             raise exceptions.ValidationError(
                 {"detail": _("Wrong username or password, or the account is not confirmed.")}
             )
+        try:
+            two_factor.check_api_code(user, code)
+        except two_factor.CodeRefused as refused:
+            raise exceptions.ValidationError({"otp": [str(refused)]}) from refused
         key, expires = issue_token(user)
         body = {"token": key, "token_type": "Bearer", "expires_at": expires}
         return Response(TokenResponse(body).data, status=status.HTTP_200_OK)

@@ -8,13 +8,17 @@ deterministic: the same call builds the same province, to the last fee.
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from motcua.accounts.models import AccountKind, Role, User
+from motcua.accounts.two_factor import AUTHENTICATOR, needs_second_factor
 from motcua.agencies.models import Agency, Kind, Tier
 from motcua.catalog.importexport import Located, ProcedureRecord
 
@@ -415,6 +419,9 @@ def _record(
 # ---------------------------------------------------------------- accounts
 
 DEMO_PASSWORD = "demo-motcua-2020"
+# Every demo official's authenticator holds this published secret (in the demo only), so that
+# anyone trying the demo can add it to an authenticator app or ask `manage.py demo_code`.
+DEMO_TOTP_SECRET = base64.b32encode(b"motcua-demo-2020-2fa").decode()
 
 
 @dataclass(frozen=True)
@@ -457,6 +464,12 @@ DEMO_ACCOUNTS = (
 )
 
 
+def demo_authenticator(user: User) -> TOTPDevice:
+    """The demo official's confirmed authenticator, holding DEMO_TOTP_SECRET."""
+    key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    return TOTPDevice.objects.create(user=user, name=AUTHENTICATOR, key=key, confirmed=True)
+
+
 def build_accounts(groups: dict[str, list[Agency]]) -> list[User]:
     """One account for each role, all with DEMO_PASSWORD; they exist only in the demo."""
     places = {
@@ -478,5 +491,7 @@ def build_accounts(groups: dict[str, list[Agency]]) -> list[User]:
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
+        if needs_second_factor(user):
+            demo_authenticator(user)
         users.append(user)
     return users

@@ -11,6 +11,7 @@ from motcua.demo.dossiers import build_dossiers
 from motcua.demo.province import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     build_accounts,
     build_agencies,
     build_records,
@@ -78,3 +79,10 @@ class Command(BaseCommand):
         for account in DEMO_ACCOUNTS:
             if account.username in existing:
                 self.stdout.write(f"  {account.username:<20} {account.full_name}")
+        self.stdout.write(
+            _(
+                "Officials then type the 6-digit code of an authenticator app holding the demo "
+                "secret %(secret)s (time-based), or the code that `manage.py demo_code` prints."
+            )
+            % {"secret": DEMO_TOTP_SECRET}
+        )
