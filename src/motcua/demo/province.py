@@ -470,6 +470,12 @@ def demo_authenticator(user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name=AUTHENTICATOR, key=key, confirmed=True)
 
 
+def holds_demo_secret(usernames) -> bool:
+    """Whether any of these accounts has the demo authenticator (only a loaded demo does)."""
+    key = base64.b32decode(DEMO_TOTP_SECRET).hex()
+    return TOTPDevice.objects.filter(user__username__in=usernames, key=key).exists()
+
+
 def build_accounts(groups: dict[str, list[Agency]]) -> list[User]:
     """One account for each role, all with DEMO_PASSWORD; they exist only in the demo."""
     places = {

@@ -15,6 +15,7 @@ from motcua.demo.province import (
     build_accounts,
     build_agencies,
     build_records,
+    holds_demo_secret,
 )
 
 
@@ -79,6 +80,8 @@ class Command(BaseCommand):
         for account in DEMO_ACCOUNTS:
             if account.username in existing:
                 self.stdout.write(f"  {account.username:<20} {account.full_name}")
+        if not holds_demo_secret(existing):
+            return
         self.stdout.write(
             _(
                 "Officials then type the 6-digit code of an authenticator app holding the demo "
