@@ -22,6 +22,7 @@ def environment(workdir: Path, database_url: str, **extra: str) -> dict[str, str
     env.update(
         DEBUG="0",
         SECRET_KEY="benchmark-only-" + "k" * 40,
+        AUDIT_KEY="benchmark-only-audit-" + "k" * 40,
         DATABASE_URL=database_url,
         VAR_DIR=str(workdir),
         ALLOWED_HOSTS="127.0.0.1",

@@ -21,6 +21,7 @@ def production_env(tmp_path: Path) -> dict[str, str]:
     env.update(
         DEBUG="0",
         SECRET_KEY="deployment-test-" + "x" * 40,
+        AUDIT_KEY="deployment-test-audit-" + "x" * 40,
         ALLOWED_HOSTS="dichvucong.example.gov.vn",
         CSRF_TRUSTED_ORIGINS="https://dichvucong.example.gov.vn",
         DATABASE_URL=f"sqlite:///{tmp_path / 'motcua.sqlite3'}",

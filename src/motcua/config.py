@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,20 @@ def secret_key(debug: bool) -> str:
     if debug:
         return "development-only-key-never-use-in-production"
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+
+
+def audit_key(debug: bool, secret_key: str) -> str:
+    """The key sealing the audit log's chains (HMAC-SHA256).
+
+    It lives outside the database, so that whoever can write to the database cannot re-seal an
+    edited entry; only a development server may derive one from its SECRET_KEY.
+    """
+    key = os.environ.get("AUDIT_KEY", "")
+    if key:
+        return key
+    if debug:
+        return hashlib.sha256(f"motcua-audit-key:{secret_key}".encode()).hexdigest()
+    raise ImproperlyConfigured("AUDIT_KEY must be set when DEBUG is off")
 
 
 def storages(debug: bool, media_root: Path) -> dict[str, dict[str, Any]]:

@@ -15,8 +15,8 @@ class CalendarDayAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the log is written by the application alone."""
 
-    list_display = ("at", "action", "object_ref", "actor")
-    list_filter = ("action",)
+    list_display = ("at", "chain", "action", "object_ref", "actor")
+    list_filter = ("chain", "action")
     search_fields = ("object_ref",)
     date_hierarchy = "at"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -48,12 +49,21 @@ class CalendarDay(models.Model):
         return f"{self.day.isoformat()} {self.get_kind_display()}"
 
 
-class AuditEntry(models.Model):
-    """One line of the append-only audit log; each line carries the hash of the one before.
+def _seal(*content) -> str:
+    """HMAC-SHA256 of `content` under the audit key (settings.AUDIT_KEY, never in the database)."""
+    encoded = json.dumps(list(content), sort_keys=True, ensure_ascii=False, default=str)
+    return hmac.new(settings.AUDIT_KEY.encode(), encoded.encode(), hashlib.sha256).hexdigest()
 
-    Editing or deleting a line breaks the chain, which `manage.py verify_audit` detects.
+
+class AuditEntry(models.Model):
+    """One line of the append-only audit log; each line carries the seal of the one before.
+
+    The log is a set of chains (one per agency, "" for the system's own); each line is sealed
+    with a key the database does not hold, so that editing or deleting a line, even re-sealing
+    the rest without the key, breaks its chain, which `manage.py verify_audit` detects.
     """
 
+    chain = models.CharField(_("chain"), max_length=32, blank=True, default="")
     at = models.DateTimeField(_("time"), default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -85,23 +95,33 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("audit entries are never deleted")
 
+    def _content(self) -> list:
+        at = self.at.isoformat()
+        return [self.previous_hash, at, self.actor_id, self.action, self.object_ref, self.detail]
+
     def compute_hash(self) -> str:
-        content = [
-            self.previous_hash,
-            self.at.isoformat(),
-            self.actor_id,
-            self.action,
-            self.object_ref,
-            self.detail,
-        ]
-        encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+        """The entry's seal: its chain, the seal before it and its content, under the key."""
+        return _seal(self.chain, *self._content())
+
+    def plain_hash(self) -> str:
+        """The unkeyed SHA-256 of the log's first version, which anyone could recompute."""
+        encoded = json.dumps(self._content(), sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(encoded.encode()).hexdigest()
 
 
 class AuditHead(models.Model):
-    """The hash of the last audit entry: appends queue on this single row, one at a time."""
+    """The seal of a chain's last entry; appends to one chain queue on its row, one at a time.
 
+    `seal` binds the head to its chain under the key, so cutting the last entries off a chain
+    and moving its head back cannot be done without the key either.
+    """
+
+    chain = models.CharField(max_length=32, unique=True, default="")
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    seal = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
-        return self.last_hash
+        return f"{self.chain or '-'} {self.last_hash}"
+
+    def compute_seal(self) -> str:
+        return _seal("head", self.chain, self.last_hash)

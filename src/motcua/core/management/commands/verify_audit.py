@@ -1,16 +1,26 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.core.audit import verify
+from motcua.core.audit import Break, verify
+
+
+def _where(broken: Break) -> str:
+    chain = f"chain “{broken.chain}”" if broken.chain else "the system chain"
+    if broken.entry_id is None:
+        return f"the end of {chain}"
+    return f"entry {broken.entry_id} of {chain}"
 
 
 class Command(BaseCommand):
-    help = "Check the audit log's hash chain; fail on any edited or deleted entry."
+    help = (
+        "Check every chain of the audit log against the audit key; fail on any edited, "
+        "re-hashed or deleted entry."
+    )
 
     def handle(self, *args, **options):
         checked, broken = verify()
         if broken:
-            where = f"entry {broken.entry_id}" if broken.entry_id else "the end of the log"
             raise CommandError(
-                f"Audit log broken at {where}: {broken.reason} ({checked} entries intact before)."
+                f"Audit log broken at {_where(broken)}: {broken.reason} "
+                f"({checked} entries intact before)."
             )
         self.stdout.write(self.style.SUCCESS(f"Audit log intact: {checked} entries."))
