@@ -4,6 +4,7 @@ from rest_framework import generics
 from rest_framework.permissions import IsAuthenticated
 
 from motcua.backoffice.inbox import DUE_FILTERS, open_work
+from motcua.dossiers import reads
 from motcua.dossiers.api import LookupSerializer
 from motcua.dossiers.queries import readable_by_official
 
@@ -30,3 +31,10 @@ class InboxView(generics.ListAPIView):
             readable_by_official(self.request.user), params.get("status", ""), params.get("due", "")
         )
         return work
+
+    def list(self, request, *args, **kwargs):
+        """A page of the caller's work; each page read is audited, naming its dossiers."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        number = request.query_params.get("page", "1")[:10]
+        reads.log_page(request.user, page, "dossier.inbox", door="api", page=number)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -15,6 +15,7 @@ from motcua.accounts.models import AccountKind
 from motcua.backoffice import paperwork
 from motcua.backoffice.models import Apology
 from motcua.core import audit
+from motcua.dossiers import reads
 from motcua.dossiers.queries import readable_by_official
 from motcua.dossiers.receipts import lookup_url
 
@@ -51,7 +52,7 @@ def download_form(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     except paperwork.FormUnavailable as refusal:
         return _refused(str(refusal), 404)
     # The forms carry the applicant's personal data, as the dossier page does.
-    audit.log("dossier.form", dossier.code, request.user, kind=kind)
+    reads.log_read(request.user, dossier, "dossier.form", kind=kind)
     return _pdf(content, f"{kind.replace('_', '-')}-{dossier.code}.pdf")
 
 
@@ -85,6 +86,7 @@ def download_register(request: HttpRequest) -> HttpResponse:
         paperwork.check_register_size(user.agency, start, end)
     except paperwork.RegisterTooLong as refusal:
         return _refused(str(refusal), 400)
-    audit.log("dossier.register", user.agency.code, user, start=str(start), end=str(end))
+    code = user.agency.code
+    audit.log("dossier.register", code, user, chain=code, start=str(start), end=str(end))
     content = paperwork.render_register(user.agency, start, end)
     return _pdf(content, f"so-theo-doi-{user.agency.code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf")

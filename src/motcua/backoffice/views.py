@@ -16,9 +16,8 @@ from motcua.backoffice.intake import register_at_desk
 from motcua.backoffice.models import Apology
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import CatalogQuery, search_procedures
-from motcua.core import audit
 from motcua.core.models import AuditEntry
-from motcua.dossiers import deadlines, services, workflow
+from motcua.dossiers import deadlines, reads, services, workflow
 from motcua.dossiers.models import Status
 from motcua.dossiers.queries import actionable_by, consultations_for, readable_by_official
 from motcua.dossiers.receipts import lookup_url, receipt_pdf
@@ -68,7 +67,7 @@ def dossier(request, code: str):
     found = get_object_or_404(
         readable_by_official(request.user).prefetch_related("events", "attachments"), code=code
     )
-    audit.log("dossier.view", found.code, request.user)
+    reads.log_read(request.user, found)
     actions = (
         workflow.allowed(found, request.user.role)
         if actionable_by(request.user).filter(pk=found.pk).exists()
@@ -144,7 +143,7 @@ def consultation(request, pk: int):
         else:
             messages.success(request, _("Your agency's opinion is sent."))
             return redirect("backoffice:inbox")
-    audit.log("dossier.view", asked.dossier.code, request.user, consultation=asked.pk)
+    reads.log_read(request.user, asked.dossier, consultation=asked.pk)
     status = 400 if request.method == "POST" else 200
     context = {"consultation": asked, "dossier": asked.dossier, "form": form}
     return render(request, "backoffice/consultation.html", context, status=status)
@@ -197,6 +196,7 @@ def receipt(request, code: str):
     """Form 01 for the desk to print and hand to the applicant."""
     _official(request)
     found = get_object_or_404(readable_by_official(request.user), code=code)
+    reads.log_read(request.user, found, "dossier.receipt")
     response = HttpResponse(
         receipt_pdf(found, lookup_url(request, found)), content_type="application/pdf"
     )
@@ -210,7 +210,7 @@ def attachment(request, code: str, attachment_id: int):
     _official(request)
     found = get_object_or_404(readable_by_official(request.user), code=code)
     item = get_object_or_404(found.attachments, pk=attachment_id)
-    audit.log("attachment.download", found.code, request.user, attachment=item.original_name)
+    reads.log_read(request.user, found, "attachment.download", attachment=item.original_name)
     return FileResponse(
         item.file.open("rb"), content_type=item.content_type, filename=item.original_name
     )

@@ -24,7 +24,7 @@ from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure
 from motcua.core.net import ClientAddressThrottle
-from motcua.dossiers import services
+from motcua.dossiers import reads, services
 from motcua.dossiers.forms import SubmissionForm, SupplementAnswerForm
 from motcua.dossiers.models import Delivery, Dossier, Event, Satisfaction, Status
 from motcua.dossiers.queries import (
@@ -164,6 +164,19 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             .prefetch_related("attachments", "events", Prefetch("supplements"))
         )
 
+    def list(self, request, *args, **kwargs):
+        """A page of the caller's dossiers; an official's page read is audited."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        number = request.query_params.get("page", "1")[:10]
+        reads.log_page(request.user, page, "dossier.list", door="api", page=number)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        """One of the caller's dossiers; an official's read is audited."""
+        dossier = self.get_object()
+        reads.log_read(request.user, dossier, door="api")
+        return Response(self.get_serializer(dossier).data)
+
     @extend_schema(
         summary="Submit a dossier online",
         request={"multipart/form-data": SubmissionRequest, "application/json": SubmissionRequest},
@@ -289,7 +302,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(summary="The dossier's history", responses={200: EventSerializer(many=True)})
     @action(detail=True, methods=["get"])
     def history(self, request, code=None):
-        events = self.get_object().events.select_related("actor").order_by("at", "pk")
+        dossier = self.get_object()
+        reads.log_read(request.user, dossier, "dossier.history", door="api")
+        events = dossier.events.select_related("actor").order_by("at", "pk")
         page = self.paginate_queryset(events)
         return self.get_paginated_response(EventSerializer(page, many=True).data)
 

@@ -40,6 +40,7 @@ from motcua.catalog.models import Level
 from motcua.core import audit
 from motcua.dossiers.models import Dossier, ResultDocument, Status
 from motcua.dossiers.queries import readable_by_official, visible_to_applicant
+from motcua.dossiers.reads import chain_of
 from motcua.dossiers.receipts import qr_svg
 from motcua.dossiers.uploads import check_upload
 
@@ -216,7 +217,14 @@ def issue_result(
     )
     document.file.save(f"ket-qua-{dossier.code}.pdf", ContentFile(signed), save=False)
     document.save()
-    audit.log("result.sign", dossier.code, leader, number=number, sha256=document.sha256)
+    audit.log(
+        "result.sign",
+        dossier.code,
+        leader,
+        chain=chain_of(dossier),
+        number=number,
+        sha256=document.sha256,
+    )
     return document
 
 
@@ -231,7 +239,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 
 def download(document: ResultDocument, actor, audience: str) -> FileResponse:
     """Serve the signed file and note who took it."""
-    audit.log("result.download", document.dossier.code, actor, audience=audience)
+    dossier = document.dossier
+    audit.log("result.download", dossier.code, actor, chain=chain_of(dossier), audience=audience)
     return FileResponse(
         document.file.open("rb"),
         content_type="application/pdf",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.models import Level
 from motcua.core import audit
 from motcua.dossiers.models import OPEN_STATUSES, Channel, Dossier
+from motcua.dossiers.reads import chain_of
 from motcua.dossiers.workflow import Transition, TransitionRefused
 from motcua.payments import providers, signals, states
 from motcua.payments.fees import FeeLine, fee_lines
@@ -168,6 +169,7 @@ def start(
             "payment.start",
             dossier.code,
             payer,
+            chain=chain_of(dossier),
             reference=payment.reference,
             provider=provider.key,
             amount=payment.amount,
@@ -222,6 +224,7 @@ def move(
         "payment.status",
         payment.dossier.code,
         actor,
+        chain=chain_of(payment.dossier),
         reference=payment.reference,
         from_status=source,
         to_status=target,
@@ -230,7 +233,14 @@ def move(
         response_code=payment.response_code,
     )
     if target == PaymentStatus.PAID and _paid_twice(payment):
-        audit.log("payment.paid_twice", payment.dossier.code, None, reference=payment.reference)
+        dossier = payment.dossier
+        audit.log(
+            "payment.paid_twice",
+            dossier.code,
+            None,
+            chain=chain_of(dossier),
+            reference=payment.reference,
+        )
     if target in states.SETTLING:
         signals.payment_settled.send(Payment, payment=payment)
 
@@ -300,11 +310,13 @@ def _log_refusal(
     payment: Payment | None = None,
 ) -> None:
     subject = payment.dossier.code if payment else f"payment:{provider.key}"
+    chain = chain_of(payment.dossier) if payment else ""
     received = {str(k)[:40]: str(v)[:200] for k, v in list(params.items())[:40]}
     audit.log(
         "payment.ipn_refused",
         subject,
         None,
+        chain=chain,
         provider=provider.key,
         answer=provider.answer(result),
         why=why,
