@@ -140,6 +140,8 @@ LOGOUT_REDIRECT_URL = "portal:home"
 API_TOKEN_LIFETIME = config.env_int("API_TOKEN_LIFETIME", 8 * 3600)
 # The name authenticator apps show beside an official's second-factor code.
 OTP_TOTP_ISSUER = config.env_str("TOTP_ISSUER", "Motcua")
+# Administrators may remove an official's lost authenticator, never read its secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Public lookups by dossier code allowed per address and minute, against enumeration.
 LOOKUPS_PER_MINUTE = config.env_int("LOOKUPS_PER_MINUTE", 20)
 SMS_BACKEND = config.env_str("SMS_BACKEND", "motcua.accounts.sms.ConsoleSmsBackend")
