@@ -267,3 +267,21 @@ def test_demo_code_prints_the_current_code(capsys, db):
     printed = capsys.readouterr().out
     expected = str(TOTP(base64.b32decode(DEMO_TOTP_SECRET)).token()).zfill(6)
     assert expected in printed
+
+
+def test_an_administrator_resets_a_lost_authenticator_without_seeing_its_secret(
+    client, db, official
+):
+    lost = give_authenticator(official)
+    root = User.objects.create_superuser("root", password=PASSWORD, kind="official")
+    client.force_login(root)
+    page = client.get(f"/admin/otp_totp/totpdevice/{lost.pk}/change/")
+    assert page.status_code == 200
+    secret = lost.config_url.split("secret=")[1].split("&")[0]
+    assert lost.key not in page.content.decode() and secret not in page.content.decode()
+    client.post(f"/admin/otp_totp/totpdevice/{lost.pk}/delete/", {"post": "yes"})
+    assert not TOTPDevice.objects.filter(pk=lost.pk).exists()
+
+    official_client = type(client)()
+    password_step(official_client, "motcua.xa")
+    assert official_client.get(GATE)["Location"].startswith(ENROL)  # sets up a new one
