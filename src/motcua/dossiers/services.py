@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.accounts.models import AccountKind, Role
 from motcua.agencies.models import Agency
 from motcua.core import audit
 from motcua.core.calendar import add_working_days, working_days_between
@@ -178,8 +179,11 @@ def start_draft(
 ) -> tuple[Dossier, bool]:
     """A new draft, or the dossier this applicant already made with the same idempotency key.
 
-    Answers the dossier and whether it was created now.
+    Answers the dossier and whether it was created now. Officials' accounts work on dossiers,
+    they do not hand them in (PermissionDenied: every door answers 403).
     """
+    if applicant.kind == AccountKind.OFFICIAL:
+        raise PermissionDenied(_("An official's account does not submit dossiers."))
     if idempotency_key:
         existing = Dossier.objects.filter(
             applicant=applicant, idempotency_key=idempotency_key
@@ -418,8 +422,6 @@ def collect_online(dossier: Dossier, applicant) -> Dossier:
 
 def _assign(dossier: Dossier, assignee) -> None:
     """Put a specialist of the dossier's own agency in charge."""
-    from motcua.accounts.models import Role
-
     if (
         assignee is None
         or assignee.role != Role.SPECIALIST

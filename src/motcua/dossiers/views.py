@@ -78,7 +78,11 @@ def autosave(request, code: str):
     form = SubmissionForm(procedure, request.POST, for_draft=True)
     saved = form.is_valid()
     if saved:
-        save_submission(procedure, request.user, form, submitting=False)
+        try:
+            save_submission(procedure, request.user, form, submitting=False)
+        except ValidationError as error:
+            form.add_error(None, error)
+            saved = False
     return render(request, "dossiers/_autosaved.html", {"saved": saved, "form": form})
 
 
