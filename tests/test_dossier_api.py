@@ -185,3 +185,40 @@ def test_schema_documents_the_journey_and_its_errors(client, db):
     assert {"201", "200", "400", "404"} <= set(create["responses"])
     assert any(p["name"] == "Idempotency-Key" for p in create["parameters"])
     assert "409" in strip["/api/v1/dossiers/{code}/withdraw"]["post"]["responses"]
+
+
+def test_officials_and_the_supervisor_cannot_take_the_applicants_actions(
+    app, marriage, province, staff, api
+):
+    """Finding: a supervisor's token withdrew any dossier; a specialist answered a supplement
+    and rated in the citizen's place. Each is refused (403) and changes nothing."""
+    code = app.post("/api/v1/dossiers", submission(marriage), format="multipart").json()["code"]
+    dossier = Dossier.objects.get(code=code)
+    supervisor, specialist = staff["supervisor_district"], staff[("commune_a", "specialist")]
+    official = APIClient()
+    official.force_authenticate(supervisor)
+    assert official.post(f"/api/v1/dossiers/{code}/withdraw", {"reason": "x"}).status_code == 403
+    services.request_supplement(dossier, specialist, ["Giấy xác nhận tình trạng hôn nhân"])
+    official.force_authenticate(specialist)
+    answer = official.post(f"/api/v1/dossiers/{code}/supplement", {"note": "x"})
+    assert answer.status_code == 403
+    services.record(Dossier.objects.get(pk=dossier.pk), Status.RETURNED, specialist)
+    rating = official.post(f"/api/v1/dossiers/{code}/rating", {"level": "very_satisfied"})
+    assert rating.status_code == 403
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RETURNED and not hasattr(dossier, "rating")
+    assert dossier.supplements.get().answered_at is None
+
+
+def test_a_json_list_body_is_a_400_and_creates_nothing(app, marriage):
+    response = app.post("/api/v1/dossiers", [{"procedure": marriage.code}], format="json")
+    assert response.status_code == 400
+    assert "đối tượng JSON" in response.json()["detail"][0]
+    assert not Dossier.objects.exists()
+
+
+def test_the_history_is_a_page_as_the_schema_says(app, marriage):
+    code = app.post("/api/v1/dossiers", submission(marriage), format="multipart").json()["code"]
+    history = app.get(f"/api/v1/dossiers/{code}/history").json()
+    assert history["count"] == 1 and history["next"] is None
+    assert [event["status"] for event in history["results"]] == ["submitted"]
