@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from motcua.accounts.api import TokenView
+from motcua.accounts.token_api import LogoutView, RevokeTokensView
 from motcua.accounts.two_factor import SecondFactorAdminSite
 from motcua.agencies.api import AgencyViewSet
 from motcua.backoffice.api import InboxView
@@ -40,6 +41,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token", TokenView.as_view(), name="api-token"),
+    path("api/v1/auth/logout", LogoutView.as_view(), name="api-logout"),
+    path(
+        "api/v1/officials/<str:username>/revoke-tokens",
+        RevokeTokensView.as_view(),
+        name="api-revoke-tokens",
+    ),
     path("api/v1/lookup/<str:code>", LookupView.as_view(), name="api-lookup"),
     path("api/v1/inbox", InboxView.as_view(), name="api-inbox"),
     path("api/v1/payments/<str:provider>/ipn", IpnView.as_view(), name="api-payment-ipn"),

@@ -75,7 +75,10 @@ def _create_head(chain: str) -> AuditHead:
         with transaction.atomic():
             head.save(force_insert=True)
     except IntegrityError:
-        return AuditHead.objects.select_for_update().get(chain=chain)
+        theirs = AuditHead.objects.select_for_update().filter(chain=chain).first()
+        if theirs is None:
+            raise
+        return theirs
     return head
 
 

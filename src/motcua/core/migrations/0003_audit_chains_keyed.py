@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.core.management.color import no_style
 from django.db import migrations, models
 from django.utils import timezone
 
@@ -104,6 +105,14 @@ def unchain(apps, schema_editor) -> None:
     head_model.objects.update_or_create(chain="", defaults={"last_hash": previous})
 
 
+def reset_head_ids(apps, schema_editor) -> None:
+    """The first head was made with an explicit id, which PostgreSQL's sequence never saw:
+    move the sequence past it, so that the heads of new chains can be inserted."""
+    head_model = apps.get_model("core", "AuditHead")
+    for sql in schema_editor.connection.ops.sequence_reset_sql(no_style(), [head_model]):
+        schema_editor.execute(sql)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0002_audithead_auditentry"),
@@ -126,4 +135,5 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.RunPython(rechain, unchain),
+        migrations.RunPython(reset_head_ids, migrations.RunPython.noop),
     ]
