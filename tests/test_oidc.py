@@ -7,6 +7,7 @@ userinfo, signing keys) goes over HTTP; nothing is mocked.
 
 from __future__ import annotations
 
+import datetime
 import re
 from html.parser import HTMLParser
 from importlib import import_module
@@ -16,10 +17,13 @@ import pytest
 import requests
 from django.conf import settings as django_settings
 from django.contrib.auth import SESSION_KEY
+from django.utils import timezone
 from oauth2_provider.models import Application
 
 from motcua.accounts.models import AccountKind, User
 from motcua.accounts.oidc import discovery, oidc_setting
+from motcua.accounts.sms import LocmemSmsBackend
+from motcua.core.models import AuditEntry
 from tests.oidc_provider import CCCD_CLAIM, PEOPLE
 
 PASSWORD = "mat-khau-dinh-danh"
@@ -124,18 +128,105 @@ def test_first_sign_on_creates_a_citizen_account_and_the_next_finds_it(relying_p
     assert User.objects.count() == accounts
 
 
-def test_an_account_registered_by_phone_with_the_same_cccd_is_linked(relying_party):
+CHOICE_PAGE = "/tai-khoan/vneid/tai-khoan-co-san/"
+
+
+def test_an_account_registered_by_phone_with_the_same_cccd_is_linked_by_its_password(
+    relying_party,
+):
     registered = User.objects.create_user(
         "0912345678", phone="0912345678", id_number=BINH[CCCD_CLAIM], password="hoa-sen-tren-song"
     )
     provider_account("vneid-binh", **BINH)
 
     browser, page = sign_on(relying_party, "vneid-binh")
+    assert page.url == relying_party + CHOICE_PAGE and signed_in(browser) is None
+    assert "0912345678" not in page.text
+    wrong = submit(browser, page, username="0912345678", password="khong-phai-mat-khau")
+    assert "Sai tên đăng nhập hoặc mật khẩu" in wrong.text and signed_in(browser) is None
+    page = submit(browser, wrong, username="0912 345 678", password="hoa-sen-tren-song")
     assert page.url == f"{relying_party}/ho-so/" and signed_in(browser) == registered
     assert User.objects.filter(id_number=BINH[CCCD_CLAIM]).count() == 1
     registered.refresh_from_db()
     assert registered.phone == "0912345678" and registered.check_password("hoa-sen-tren-song")
     assert registered.identity_verified
+
+    browser, page = sign_on(relying_party, "vneid-binh")
+    assert page.url == f"{relying_party}/ho-so/" and signed_in(browser) == registered
+
+
+def register_by_phone(relying_party: str, phone: str, cccd: str) -> requests.Session:
+    """A stranger registers and confirms an account with their phone and `cccd`."""
+    browser = requests.Session()
+    page = browser.get(f"{relying_party}/tai-khoan/dang-ky/", timeout=10)
+    fields = {"full_name": "Kẻ Lạ", "contact": phone, "birth_date": "1985-03-02"}
+    page = submit(
+        browser,
+        page,
+        kind="citizen",
+        id_number=cccd,
+        password1="ke-la-mat-khau",
+        password2="ke-la-mat-khau",
+        **fields,
+    )
+    code = re.search(r"\b(\d{6})\b", LocmemSmsBackend.outbox[-1][1]).group(1)
+    parser = Forms()
+    parser.feed(page.text)
+    token = next(fields for _action, fields in parser.forms if "code" in fields)[
+        "csrfmiddlewaretoken"
+    ]
+    browser.post(page.url, data={"csrfmiddlewaretoken": token, "code": code}, timeout=10)
+    return browser
+
+
+def test_a_stranger_who_typed_the_cccd_neither_blocks_nor_captures_the_owner(relying_party):
+    stranger_browser = register_by_phone(relying_party, "0987654321", BINH[CCCD_CLAIM])
+    stranger = User.objects.get(phone="0987654321")
+    assert signed_in(stranger_browser) == stranger and stranger.id_number == BINH[CCCD_CLAIM]
+    provider_account("vneid-binh", **BINH)
+
+    browser, page = sign_on(relying_party, "vneid-binh")
+    assert page.url == relying_party + CHOICE_PAGE and signed_in(browser) is None
+    assert "0987654321" not in page.text and "Kẻ Lạ" not in page.text
+    page = submit(browser, page, new="1")
+    assert page.url == f"{relying_party}/ho-so/"
+    owner = signed_in(browser)
+    assert owner != stranger and owner.identity_verified
+    assert owner.id_number == BINH[CCCD_CLAIM] and owner.phone == "0905123456"
+    stranger.refresh_from_db()
+    assert stranger.id_number is None and not stranger.identity_verified
+    released = AuditEntry.objects.get(action="accounts.cccd_claim_released")
+    assert released.object_ref == "user:0987654321" and released.actor == owner
+
+    # The stranger's password opens only the stranger's account; the owner comes back to theirs.
+    stranger_browser.post(f"{relying_party}/tai-khoan/dang-xuat/", timeout=10)
+    page = stranger_browser.get(f"{relying_party}/tai-khoan/dang-nhap/", timeout=10)
+    submit(stranger_browser, page, username="0987654321", password="ke-la-mat-khau")
+    assert signed_in(stranger_browser) == stranger
+    # Nor can the stranger reach the choice page without the provider's word.
+    assert stranger_browser.get(relying_party + CHOICE_PAGE, timeout=10).url.endswith(
+        "/tai-khoan/dang-nhap/"
+    )
+    browser, page = sign_on(relying_party, "vneid-binh")
+    assert page.url == f"{relying_party}/ho-so/" and signed_in(browser) == owner
+
+
+def test_an_expired_registration_holds_neither_phone_nor_cccd(relying_party):
+    User.objects.create_user(
+        "0905123456",
+        phone="0905123456",
+        id_number=BINH[CCCD_CLAIM],
+        password="ke-la-mat-khau",
+        is_active=False,
+        registration_expires_at=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    provider_account("vneid-binh", **BINH)
+
+    browser, page = sign_on(relying_party, "vneid-binh")
+    assert page.url == f"{relying_party}/ho-so/"
+    owner = signed_in(browser)
+    assert owner.identity_verified and owner.phone == "0905123456"
+    assert User.objects.filter(phone="0905123456").count() == 1
 
 
 @pytest.mark.parametrize("cccd", [None, "04608500123"], ids=["no CCCD", "malformed CCCD"])

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import AccountKind, User
-from motcua.accounts.services import find_by_contact, parse_contact
+from motcua.accounts.services import Registration, parse_contact
 from motcua.core.validators import validate_cccd, validate_tax_code
 
 
@@ -61,6 +61,7 @@ class RegisterForm(forms.Form):
     )
 
     def clean_contact(self):
+        """Only the spelling is checked: whether the contact has an account is never told."""
         contact = self.cleaned_data["contact"]
         try:
             kind, value = parse_contact(contact)
@@ -68,16 +69,12 @@ class RegisterForm(forms.Form):
             raise ValidationError(
                 _("Enter a mobile phone number (10 digits) or an e-mail address.")
             ) from error
-        if find_by_contact(value):
-            raise ValidationError(_("An account with this phone number or e-mail already exists."))
         self.contact_kind = kind
         return value
 
     def clean_id_number(self):
-        number = self.cleaned_data["id_number"].strip()
-        if number and User.objects.filter(id_number=number).exists():
-            raise ValidationError(_("An account with this CCCD number already exists."))
-        return number or None
+        """A typed CCCD is only a claim: another account claiming it too is no reason to refuse."""
+        return self.cleaned_data["id_number"].strip() or None
 
     def clean(self):
         cleaned = super().clean()
@@ -95,25 +92,18 @@ class RegisterForm(forms.Form):
         check_new_password(self)
         return cleaned
 
-    def save(self) -> User:
-        """An inactive account; the one-time code activates it."""
+    def registration(self) -> Registration:
         data = self.cleaned_data
-        user = User(
-            username=data["contact"],
-            full_name=data["full_name"],
+        return Registration(
             kind=data["kind"],
+            contact_kind=self.contact_kind,
+            contact=data["contact"],
+            full_name=data["full_name"],
+            password=data["password1"],
             birth_date=data.get("birth_date"),
             id_number=data.get("id_number"),
             tax_code=data.get("tax_code", ""),
-            is_active=False,
         )
-        if self.contact_kind == "phone":
-            user.phone = data["contact"]
-        else:
-            user.email = data["contact"]
-        user.set_password(data["password1"])
-        user.save()
-        return user
 
 
 class ConfirmForm(forms.Form):
@@ -178,9 +168,6 @@ class ProfileForm(forms.ModelForm):
         number = (self.cleaned_data.get("id_number") or "").strip() or None
         if self.instance.identity_verified and number != self.instance.id_number:
             raise ValidationError(_("A CCCD number vouched for by VNeID cannot be changed here."))
-        taken = User.objects.filter(id_number=number).exclude(pk=self.instance.pk)
-        if number and taken.exists():
-            raise ValidationError(_("An account with this CCCD number already exists."))
         return number
 
     def clean(self):

@@ -2,6 +2,8 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency
@@ -28,8 +30,9 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=16, unique=True, null=True, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    id_number = models.CharField(
-        _("CCCD number"), max_length=12, unique=True, null=True, blank=True
+    # A typed CCCD is a claim that many accounts may make; only one account holds it verified.
+    id_number = models.CharField(  # noqa: DJ001 (None, as before, for "no number")
+        _("CCCD number"), max_length=12, null=True, blank=True, db_index=True
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     # Set once the national identity provider vouched for this person (synced upward as
@@ -48,13 +51,39 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="officials",
     )
+    # Set while a registration waits for its code; past it the registration is void.
+    registration_expires_at = models.DateTimeField(
+        _("unconfirmed registration expires at"), null=True, blank=True, db_index=True
+    )
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=Q(identity_verified=True),
+                name="one_verified_account_per_cccd",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._stored_password = user.__dict__.get("password")
+        return user
+
+    def save(self, *args, **kwargs) -> None:
+        """A new password, whichever page or tool set it, ends every API token of the account."""
+        stored = getattr(self, "_stored_password", None)
+        password_changed = stored is not None and self.password != stored
+        super().save(*args, **kwargs)
+        self._stored_password = self.password
+        if password_changed:
+            self.api_tokens.all().delete()
 
 
 class OneTimeCode(models.Model):
@@ -62,6 +91,7 @@ class OneTimeCode(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="one_time_codes")
     code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used = models.BooleanField(default=False)
@@ -72,6 +102,20 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class CodeDelivery(models.Model):
+    """A code or notice sent to a phone number or e-mail address: sends are limited per address."""
+
+    address = models.CharField(max_length=254, db_index=True)
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("code delivery")
+        verbose_name_plural = _("code deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.sent_at:%Y-%m-%d %H:%M}"
 
 
 class ApiToken(models.Model):

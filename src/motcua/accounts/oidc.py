@@ -1,25 +1,35 @@
 """Single sign-on with the national identity provider (VNeID) through OpenID Connect.
 
 The provider vouches for a person's CCCD number, so the CCCD is what identifies them here: the
-account holding that number is theirs, and a person the provider names without a valid number
-is not let in. Everything stays off while `OIDC_RP_CLIENT_ID` is empty.
+account holding that number *verified* is theirs, and a person the provider names without a
+valid number is not let in. A number merely typed into an account (at registration or on the
+profile page) is a claim anyone could make: it never hands that account over. When such claims
+exist, the person either proves an account is theirs (its password) to link it, or gets an
+account of their own; the other accounts' claims are then released, in the audit log.
+Everything stays off while `OIDC_RP_CLIENT_ID` is empty.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import time
 from typing import Any
 
 import requests
+from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods
 from django.views.generic import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
@@ -29,7 +39,8 @@ from mozilla_django_oidc.views import (
 )
 
 from motcua.accounts.models import AccountKind, User
-from motcua.accounts.services import parse_contact
+from motcua.accounts.services import parse_contact, purge_expired_registrations
+from motcua.core import audit
 from motcua.core.validators import validate_cccd
 
 logger = logging.getLogger(__name__)
@@ -112,34 +123,94 @@ class NationalIdentityBackend(OIDCAuthenticationBackend):
         return True
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> QuerySet[User]:
-        return User.objects.filter(id_number=cccd_of(claims))
+        return User.objects.filter(id_number=cccd_of(claims), identity_verified=True)
 
-    def update_user(self, user: User, claims: dict[str, Any]) -> User:
-        """The account found by CCCD is linked: from now on its identity is vouched for."""
-        if not user.identity_verified:
-            user.identity_verified = True
-            user.save(update_fields=["identity_verified"])
-        return user
+    def get_or_create_user(self, access_token: str, id_token: str, payload: dict) -> User | None:
+        """The verified account of the CCCD; else, while other accounts claim it, ask first."""
+        claims = self.get_userinfo(access_token, id_token, payload)
+        if not self.verify_claims(claims):
+            raise SuspiciousOperation("Claims verification failed")
+        purge_expired_registrations()
+        verified = self.filter_users_by_claims(claims).first()
+        if verified is not None:
+            return verified
+        if claimants(cccd_of(claims)).exists():
+            keep_for_choice(self.request, claims)
+            return None
+        return create_verified_account(claims)
 
     def describe_user_by_claims(self, claims: dict[str, Any]) -> str:
         return f"CCCD ending {cccd_of(claims)[-4:]}"
 
-    def create_user(self, claims: dict[str, Any]) -> User:
-        """A citizen's account from the provider's word; it has no password to steal."""
-        number = cccd_of(claims)
-        user = User(
-            username=number,
-            id_number=number,
-            full_name=str(claims.get("name") or "")[:150],
-            email=free_contact(claims.get("email"), "email"),
-            phone=free_contact(claims.get("phone_number"), "phone") or None,
-            kind=AccountKind.CITIZEN,
-            is_active=True,
-            identity_verified=True,
+
+# Linking, or not, an account that claims the person's CCCD ------------------------------------
+
+CHOICE = "sso_claims"
+CHOICE_LIFETIME = 600  # seconds the provider's word is kept while the person chooses
+KEPT_CLAIMS = ("name", "email", "phone_number")
+
+
+def claimants(number: str) -> QuerySet[User]:
+    """Usable accounts that name `number` without the provider having vouched for it."""
+    return User.objects.filter(id_number=number, identity_verified=False, is_active=True)
+
+
+def keep_for_choice(request: HttpRequest, claims: dict[str, Any]) -> None:
+    kept = {key: str(claims.get(key) or "") for key in KEPT_CLAIMS}
+    request.session[CHOICE] = {"cccd": cccd_of(claims), **kept, "at": time.time()}
+
+
+def kept_claims(request: HttpRequest) -> dict[str, Any] | None:
+    """The provider's word kept by the callback, while it is fresh."""
+    kept = request.session.get(CHOICE)
+    if not kept or time.time() - kept["at"] > CHOICE_LIFETIME:
+        return None
+    return {settings.OIDC_CCCD_CLAIM: kept["cccd"], **{key: kept[key] for key in KEPT_CLAIMS}}
+
+
+def release_claims(number: str, owner: User) -> None:
+    """Take `number` off every other account that names it unverified; each one is audited."""
+    for other in User.objects.filter(id_number=number).exclude(pk=owner.pk):
+        other.id_number = None
+        other.save(update_fields=["id_number"])
+        audit.log(
+            "accounts.cccd_claim_released",
+            f"user:{other.username}",
+            owner,
+            cccd_ending=number[-4:],
+            verified_account=owner.username,
         )
-        user.set_unusable_password()
-        user.save()
-        return user
+
+
+@transaction.atomic
+def create_verified_account(claims: dict[str, Any]) -> User:
+    """A citizen's account from the provider's word; it has no password to steal."""
+    number = cccd_of(claims)
+    user = User(
+        username=number,
+        id_number=number,
+        full_name=str(claims.get("name") or "")[:150],
+        email=free_contact(claims.get("email"), "email"),
+        phone=free_contact(claims.get("phone_number"), "phone") or None,
+        kind=AccountKind.CITIZEN,
+        is_active=True,
+        identity_verified=True,
+    )
+    user.set_unusable_password()
+    user.save()
+    release_claims(number, user)
+    return user
+
+
+@transaction.atomic
+def link_account(user: User, claims: dict[str, Any]) -> User:
+    """The person proved `user` is theirs: from now on it holds their CCCD, vouched for."""
+    number = cccd_of(claims)
+    user.id_number, user.identity_verified = number, True
+    user.save(update_fields=["id_number", "identity_verified"])
+    release_claims(number, user)
+    audit.log("accounts.identity_linked", f"user:{user.username}", user, cccd_ending=number[-4:])
+    return user
 
 
 class SingleSignOnView(View):
@@ -176,6 +247,8 @@ class CallbackView(SingleSignOnView, OIDCAuthenticationCallbackView):
     get_settings = staticmethod(oidc_setting)
 
     def login_failure(self) -> HttpResponse:
+        if kept_claims(self.request) is not None:
+            return redirect("accounts:sso_choice")
         messages.error(
             self.request,
             _(
@@ -184,3 +257,61 @@ class CallbackView(SingleSignOnView, OIDCAuthenticationCallbackView):
             ),
         )
         return redirect("accounts:login")
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        """A new answer of the provider; what an earlier one left waiting is dropped first."""
+        request.session.pop(CHOICE, None)
+        return super().get(request)
+
+
+class LinkForm(forms.Form):
+    username = forms.CharField(label=_lazy("Phone number, e-mail or username"), max_length=254)
+    password = forms.CharField(label=_lazy("Password"), strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean(self) -> dict[str, Any]:
+        """The account must be the person's own (its password) and one a citizen logs into."""
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        user = authenticate(self.request, **cleaned)
+        if getattr(self.request, "axes_locked_out", False):
+            raise forms.ValidationError(
+                _("Too many failed logins: this account is locked for a while.")
+            )
+        if user is None:
+            raise forms.ValidationError(
+                _("Wrong username or password, or the account is not confirmed.")
+            )
+        if user.identity_verified or user.kind == AccountKind.OFFICIAL or user.is_staff:
+            raise forms.ValidationError(
+                _("This account cannot be linked to a national identity account.")
+            )
+        cleaned["user"] = user
+        return cleaned
+
+
+@require_http_methods(["GET", "POST"])
+def sso_choice(request: HttpRequest) -> HttpResponse:
+    """Another account names the person's CCCD: link an account they prove, or make their own."""
+    claims = kept_claims(request)
+    if claims is None:
+        return redirect("accounts:login")
+    form = LinkForm(request, request.POST if "link" in request.POST else None)
+    verified = User.objects.filter(id_number=cccd_of(claims), identity_verified=True).first()
+    if verified is not None and not verified.is_active:
+        return redirect("accounts:login")
+    if verified is not None:  # chosen meanwhile, in another tab
+        user = verified
+    elif request.method == "POST" and "new" in request.POST:
+        user = create_verified_account(claims)
+    elif request.method == "POST" and form.is_valid():
+        user = link_account(form.cleaned_data["user"], claims)
+    else:
+        return render(request, "accounts/sso_choice.html", {"form": form})
+    del request.session[CHOICE]
+    login(request, user, backend="motcua.accounts.oidc.NationalIdentityBackend")
+    return redirect(settings.LOGIN_REDIRECT_URL)

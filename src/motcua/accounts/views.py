@@ -1,11 +1,17 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from motcua.accounts import services
 from motcua.accounts.forms import (
     ConfirmForm,
     LoginForm,
@@ -16,10 +22,10 @@ from motcua.accounts.forms import (
 )
 from motcua.accounts.models import User
 from motcua.accounts.oidc import sso_enabled
-from motcua.accounts.services import confirm_code, find_by_contact, send_code
 
 PENDING = "pending_account"
 RESETTING = "resetting_account"
+GUESSES = "code_guesses"
 
 
 class MotcuaLoginView(LoginView):
@@ -32,37 +38,76 @@ class MotcuaLoginView(LoginView):
 
 @require_http_methods(["GET", "POST"])
 def register(request):
+    """Always "we sent a code": a known phone or e-mail gets a notice instead of a code."""
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        send_code(user)
-        request.session[PENDING] = user.pk
-        return redirect("accounts:confirm")
+        data = form.registration()
+        try:
+            user = services.start_registration(data)
+        except services.CodeError as error:
+            form.add_error(None, error.message)
+        else:
+            request.session[PENDING] = {
+                "user": user.pk if user else None,
+                "contact": data.contact,
+                "until": services.registration_deadline().isoformat(),
+            }
+            request.session[GUESSES] = 0
+            return redirect("accounts:confirm")
     return render(request, "accounts/register.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
 def confirm(request):
+    """The same page, answers and limits whether a registration is really pending or not."""
     pending = request.session.get(PENDING)
-    if pending is None:
+    if not isinstance(pending, dict):
         return redirect("accounts:register")
-    user = get_object_or_404(User, pk=pending, is_active=False)
+    if datetime.datetime.fromisoformat(pending["until"]) <= timezone.now():
+        del request.session[PENDING]
+        messages.error(
+            request, _("The registration was not confirmed in time. Please register again.")
+        )
+        return redirect("accounts:register")
+    user = services.pending_registration(pending["user"])
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and "resend" in request.POST:
-        send_code(user)
-        messages.info(request, _("A new code has been sent."))
+        try:
+            if user:
+                services.resend_registration_code(user)
+            else:
+                services.notify_owner(pending["contact"])
+        except services.CodeError as error:
+            messages.error(request, error.message)
+        else:
+            pending["until"] = services.registration_deadline().isoformat()
+            request.session[PENDING] = pending
+            messages.info(request, _("A new code has been sent."))
         return redirect("accounts:confirm")
-    if request.method == "POST" and form.is_valid():
-        if confirm_code(user, form.cleaned_data["code"]):
-            user.is_active = True
-            user.save(update_fields=["is_active"])
-            del request.session[PENDING]
-            login(request, user, backend="motcua.accounts.backends.ContactBackend")
-            messages.success(request, _("Your account is confirmed. Welcome!"))
-            return redirect("portal:home")
-        form.add_error("code", _("This code is wrong or has expired."))
-    contact = user.phone or user.email
-    return render(request, "accounts/confirm.html", {"form": form, "contact": contact})
+    submitted = request.method == "POST" and form.is_valid()
+    if submitted and check_code(request, form, user, services.confirm_registration):
+        del request.session[PENDING]
+        login(request, user, backend="motcua.accounts.backends.ContactBackend")
+        messages.success(request, _("Your account is confirmed. Welcome!"))
+        return redirect("portal:home")
+    return render(request, "accounts/confirm.html", {"form": form, "contact": pending["contact"]})
+
+
+def check_code(request, form, user, action, *args) -> bool:
+    """Run `action(user, code, *args)`; without an account, fail the same way, counted alike."""
+    code = form.cleaned_data["code"]
+    try:
+        if user is not None:
+            if action(user, code, *args):
+                return True
+        else:
+            services.check_guess_without_account(request.session.get(GUESSES, 0), code)
+            request.session[GUESSES] = request.session.get(GUESSES, 0) + 1
+    except services.CodeError as error:
+        form.add_error("code", error.message)
+        return False
+    form.add_error("code", _("This code is wrong or has expired."))
+    return False
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,13 +115,14 @@ def password_reset(request):
     """Ask for a code; the answer is the same whether or not the account exists."""
     form = ResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = find_by_contact(form.cleaned_data["contact"])
-        if user and user.is_active and user.has_usable_password():
-            send_code(user)
-            request.session[RESETTING] = user.pk
+        try:
+            user = services.request_password_reset(form.cleaned_data["contact"])
+        except services.CodeError as error:
+            form.add_error(None, error.message)
         else:
-            request.session[RESETTING] = None
-        return redirect("accounts:password_reset_confirm")
+            request.session[RESETTING] = user.pk if user else None
+            request.session[GUESSES] = 0
+            return redirect("accounts:password_reset_confirm")
     return render(request, "accounts/password_reset.html", {"form": form})
 
 
@@ -87,14 +133,23 @@ def password_reset_confirm(request):
     user = User.objects.filter(pk=request.session[RESETTING], is_active=True).first()
     form = NewPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if user and confirm_code(user, form.cleaned_data["code"]):
-            user.set_password(form.cleaned_data["password1"])
-            user.save(update_fields=["password"])
+        password = form.cleaned_data["password1"]
+        if check_code(request, form, user, services.reset_password, password):
             del request.session[RESETTING]
             messages.success(request, _("Your password has been changed. Log in with it now."))
             return redirect("accounts:login")
-        form.add_error("code", _("This code is wrong or has expired."))
     return render(request, "accounts/password_reset_confirm.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Changing the password keeps this session and ends every API token of the account."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password has been changed."))
+        return super().form_valid(form)
 
 
 @login_required
