@@ -337,16 +337,26 @@ def test_a_password_change_on_the_profile_page_revokes_the_tokens(client, member
     assert client.get("/tai-khoan/thong-tin-ca-nhan/").status_code == 200  # still logged in
 
 
-def test_a_password_set_by_the_administration_revokes_the_tokens(member):
-    from django.contrib.auth.forms import AdminPasswordChangeForm
-
+def test_a_password_set_in_the_admin_revokes_the_tokens(admin_client, member):
     token = token_for("0905123456", PASSWORD)
-    form = AdminPasswordChangeForm(
-        member, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"}
+    changed = admin_client.post(
+        f"/admin/accounts/user/{member.pk}/password/",
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
     )
-    assert form.is_valid(), form.errors
-    form.save()
+    assert changed.status_code == 302
     assert not works(token)
+
+
+def test_the_admin_action_revokes_tokens(admin_client, officials):
+    token = issue_token(officials["specialist"])[0]
+    answer = admin_client.post(
+        "/admin/accounts/user/",
+        {"action": "revoke_api_tokens", "_selected_action": [officials["specialist"].pk]},
+        follow=True,
+    )
+    assert "Số mã truy cập API đã thu hồi: 1." in answer.content.decode()
+    assert not works(token)
+    assert AuditEntry.objects.filter(action="accounts.tokens_revoked").count() == 1
 
 
 def test_other_saves_of_the_account_keep_the_tokens(client, member):

@@ -155,6 +155,26 @@ def test_an_account_registered_by_phone_with_the_same_cccd_is_linked_by_its_pass
     assert page.url == f"{relying_party}/ho-so/" and signed_in(browser) == registered
 
 
+def test_an_account_is_linked_by_a_code_sent_to_its_phone(relying_party):
+    registered = User.objects.create_user(
+        "0912345678", phone="0912345678", id_number=BINH[CCCD_CLAIM], password="hoa-sen-tren-song"
+    )
+    provider_account("vneid-binh", **BINH)
+
+    browser, page = sign_on(relying_party, "vneid-binh")
+    page = submit(browser, page, send="1", contact="0912 345 678")
+    assert page.url == relying_party + CHOICE_PAGE and signed_in(browser) is None
+    phone, text = LocmemSmsBackend.outbox[-1]
+    code = re.search(r"\b(\d{6})\b", text).group(1)
+    assert phone == "0912345678"
+    wrong = submit(browser, page, by_code="1", code="000000" if code != "000000" else "111111")
+    assert "sai hoặc đã hết hạn" in wrong.text and signed_in(browser) is None
+    page = submit(browser, wrong, by_code="1", code=code)
+    assert page.url == f"{relying_party}/ho-so/" and signed_in(browser) == registered
+    registered.refresh_from_db()
+    assert registered.identity_verified and registered.id_number == BINH[CCCD_CLAIM]
+
+
 def register_by_phone(relying_party: str, phone: str, cccd: str) -> requests.Session:
     """A stranger registers and confirms an account with their phone and `cccd`."""
     browser = requests.Session()

@@ -38,6 +38,7 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
+from motcua.accounts import services
 from motcua.accounts.models import AccountKind, User
 from motcua.accounts.services import parse_contact, purge_expired_registrations
 from motcua.core import audit
@@ -264,6 +265,17 @@ class CallbackView(SingleSignOnView, OIDCAuthenticationCallbackView):
         return super().get(request)
 
 
+def linkable(user: User | None) -> bool:
+    """An account a citizen or business logs into with a password, not yet vouched for."""
+    return bool(
+        user
+        and user.is_active
+        and not user.identity_verified
+        and user.kind != AccountKind.OFFICIAL
+        and not user.is_staff
+    )
+
+
 class LinkForm(forms.Form):
     username = forms.CharField(label=_lazy("Phone number, e-mail or username"), max_length=254)
     password = forms.CharField(label=_lazy("Password"), strip=False, widget=forms.PasswordInput)
@@ -286,7 +298,7 @@ class LinkForm(forms.Form):
             raise forms.ValidationError(
                 _("Wrong username or password, or the account is not confirmed.")
             )
-        if user.identity_verified or user.kind == AccountKind.OFFICIAL or user.is_staff:
+        if not linkable(user):
             raise forms.ValidationError(
                 _("This account cannot be linked to a national identity account.")
             )
@@ -294,24 +306,96 @@ class LinkForm(forms.Form):
         return cleaned
 
 
+class CodeRequestForm(forms.Form):
+    contact = forms.CharField(
+        label=_lazy("Mobile phone number or e-mail of your account"), max_length=254
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_lazy("Confirmation code"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+def send_link_code(request: HttpRequest, contact: str) -> None:
+    """A code to the account of `contact`, if it may be linked; the same answer either way."""
+    user = services.send_code_to_account(contact, linkable)
+    kept = request.session[CHOICE]
+    kept.update(code_for=user.pk if user else None, guesses=0)
+    request.session[CHOICE] = kept
+
+
+def check_link_code(request: HttpRequest, form: CodeForm) -> User | None:
+    """The account the code was sent to, if `form`'s code is right; else errors on the form."""
+    kept = request.session[CHOICE]
+    user = User.objects.filter(pk=kept.get("code_for")).first() if kept.get("code_for") else None
+    code = form.cleaned_data["code"]
+    try:
+        if linkable(user) and services.confirm_code(user, code):
+            return user
+        if user is None:
+            services.check_guess_without_account(kept.get("guesses", 0), code)
+            kept["guesses"] = kept.get("guesses", 0) + 1
+            request.session[CHOICE] = kept
+    except services.CodeError as error:
+        form.add_error("code", error.message)
+        return None
+    form.add_error("code", _("This code is wrong or has expired."))
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 def sso_choice(request: HttpRequest) -> HttpResponse:
-    """Another account names the person's CCCD: link an account they prove, or make their own."""
+    """Another account names the person's CCCD: link an account they prove, or make their own.
+
+    The proof is the account's password, or a code sent to its phone or e-mail.
+    """
     claims = kept_claims(request)
     if claims is None:
         return redirect("accounts:login")
-    form = LinkForm(request, request.POST if "link" in request.POST else None)
     verified = User.objects.filter(id_number=cccd_of(claims), identity_verified=True).first()
-    if verified is not None and not verified.is_active:
-        return redirect("accounts:login")
     if verified is not None:  # chosen meanwhile, in another tab
-        user = verified
-    elif request.method == "POST" and "new" in request.POST:
+        return finish_sign_on(request, verified)
+    post = request.POST if request.method == "POST" else {}
+    link = LinkForm(request, post if "link" in post else None)
+    send = CodeRequestForm(post if "send" in post else None)
+    by_code = CodeForm(post if "by_code" in post else None)
+    user = None
+    if "new" in post:
         user = create_verified_account(claims)
-    elif request.method == "POST" and form.is_valid():
-        user = link_account(form.cleaned_data["user"], claims)
-    else:
-        return render(request, "accounts/sso_choice.html", {"form": form})
-    del request.session[CHOICE]
+    elif "link" in post and link.is_valid():
+        user = link_account(link.cleaned_data["user"], claims)
+    elif "send" in post and send.is_valid():
+        try:
+            send_link_code(request, send.cleaned_data["contact"])
+        except services.CodeError as error:
+            send.add_error(None, error.message)
+        else:
+            messages.info(
+                request,
+                _("If an account has this phone number or e-mail, a code has been sent to it."),
+            )
+            return redirect("accounts:sso_choice")
+    elif "by_code" in post and by_code.is_valid():
+        proven = check_link_code(request, by_code)
+        user = link_account(proven, claims) if proven else None
+    if user is None:
+        context = {
+            "form": link,
+            "send_form": send,
+            "code_form": by_code,
+            "code_sent": "code_for" in request.session[CHOICE],
+        }
+        return render(request, "accounts/sso_choice.html", context)
+    return finish_sign_on(request, user)
+
+
+def finish_sign_on(request: HttpRequest, user: User) -> HttpResponse:
+    request.session.pop(CHOICE, None)
+    if not user.is_active:
+        return redirect("accounts:login")
     login(request, user, backend="motcua.accounts.oidc.NationalIdentityBackend")
     return redirect(settings.LOGIN_REDIRECT_URL)

@@ -11,6 +11,7 @@ import datetime
 import logging
 import secrets
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -324,10 +325,10 @@ def can_reset(user: User | None) -> bool:
     return bool(user and user.is_active and user.has_usable_password())
 
 
-def request_password_reset(typed: str) -> User | None:
-    """Send a code to the account of `typed`, if any; the same limits and time either way."""
+def send_code_to_account(typed: str, eligible: Callable[[User | None], bool]) -> User | None:
+    """Send a code to the account of `typed` if `eligible`; the same limits and time either way."""
     user = find_by_contact(typed)
-    if can_reset(user):
+    if eligible(user):
         send_code(user)
         return user
     try:
@@ -337,6 +338,10 @@ def request_password_reset(typed: str) -> User | None:
     count_send(address)
     spend_hashing_time(typed)
     return None
+
+
+def request_password_reset(typed: str) -> User | None:
+    return send_code_to_account(typed, can_reset)
 
 
 def reset_password(user: User, code: str, password: str) -> bool:
