@@ -99,12 +99,6 @@ def qr_svg(device: TOTPDevice) -> str:
     return qrcode.make(device.config_url, image_factory=SvgPathImage).to_string(encoding="unicode")
 
 
-def _audit(action: str, user, **detail) -> None:
-    """Second-factor events go to the chain of the person's agency, as their reads do."""
-    chain = user.agency.code if user.agency_id else ""
-    audit.log(action, f"user:{user.pk}", user, chain=chain, **detail)
-
-
 def _normalized(code: str) -> str:
     return re.sub(r"[\s-]", "", code or "").lower()
 
