@@ -230,6 +230,16 @@ def test_a_stranger_who_typed_the_cccd_neither_blocks_nor_captures_the_owner(rel
     browser, page = sign_on(relying_party, "vneid-binh")
     assert page.url == f"{relying_party}/ho-so/" and signed_in(browser) == owner
 
+    # A later claim on the profile page is released at the owner's next sign-on.
+    page = stranger_browser.get(f"{relying_party}/tai-khoan/thong-tin-ca-nhan/", timeout=10)
+    submit(stranger_browser, page, full_name="Kẻ Lạ", id_number=BINH[CCCD_CLAIM])
+    stranger.refresh_from_db()
+    assert stranger.id_number == BINH[CCCD_CLAIM]
+    browser, page = sign_on(relying_party, "vneid-binh")
+    assert page.url == f"{relying_party}/ho-so/" and signed_in(browser) == owner
+    stranger.refresh_from_db()
+    assert stranger.id_number is None
+
 
 def test_an_expired_registration_holds_neither_phone_nor_cccd(relying_party):
     User.objects.create_user(

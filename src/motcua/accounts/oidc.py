@@ -134,6 +134,8 @@ class NationalIdentityBackend(OIDCAuthenticationBackend):
         purge_expired_registrations()
         verified = self.filter_users_by_claims(claims).first()
         if verified is not None:
+            with transaction.atomic():
+                release_claims(verified.id_number, verified)
             return verified
         if claimants(cccd_of(claims)).exists():
             keep_for_choice(self.request, claims)
