@@ -16,12 +16,13 @@ import re
 import django_otp
 import qrcode
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -251,7 +252,9 @@ def _next(request: HttpRequest) -> str:
         return target
     if request.user.kind == AccountKind.OFFICIAL:
         return reverse("backoffice:inbox")
-    return reverse("admin:index")
+    if request.user.is_staff:
+        return reverse("admin:index")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _with_next(name: str, target: str) -> str:
