@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 os.environ.setdefault("SECRET_KEY", "test-suite-only-key")
 os.environ.setdefault("AUDIT_KEY", "test-suite-only-audit-key")
 
-from motcua.dossiers.management.commands.make_demo_certificate import make_certificate
+from motcua.core.signing import make_certificate
 from motcua.settings import *  # noqa: F403
 from motcua.settings import INSTALLED_APPS, STORAGES
 

@@ -18,11 +18,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from weasyprint import HTML
 
 from motcua.agencies.models import Agency
+from motcua.core.pdf import html_to_pdf, qr_svg
 from motcua.dossiers.models import Dossier, Event, Status, SupplementRequest
-from motcua.dossiers.receipts import qr_svg
 
 EDITION_2018, EDITION_2025 = "2018", "2025"
 # Decree 118/2025 and the forms of Circular 03/2025/TT-VPCP apply to dossiers received from here.
@@ -286,7 +285,7 @@ def _context(form: Form, dossier: Dossier, extra: dict[str, Any]) -> dict[str, A
 
 def _pdf(form: Form, context: dict[str, Any]) -> bytes:
     html = render_to_string(form.template, {"form": form, "issued": timezone.localdate()} | context)
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def render_form(kind: str, dossier: Dossier, **extra: Any) -> bytes:

@@ -1,4 +1,5 @@
-"""Downloading the official forms of the one-stop process as PDFs, for officials only."""
+"""Downloading a dossier's papers as PDFs (the official forms, the signed result), for officials
+only."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -15,7 +16,8 @@ from motcua.accounts.models import AccountKind
 from motcua.backoffice import paperwork
 from motcua.backoffice.models import Apology
 from motcua.core import audit
-from motcua.dossiers import reads
+from motcua.dossiers import reads, results
+from motcua.dossiers.models import ResultDocument
 from motcua.dossiers.queries import readable_by_official
 from motcua.dossiers.receipts import lookup_url
 
@@ -90,3 +92,12 @@ def download_register(request: HttpRequest) -> HttpResponse:
     audit.log("dossier.register", code, user, chain=code, start=str(start), end=str(end))
     content = paperwork.render_register(user.agency, start, end)
     return _pdf(content, f"so-theo-doi-{user.agency.code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf")
+
+
+@login_required
+@require_safe
+def download_result(request: HttpRequest, code: str) -> FileResponse:
+    """The signed result, for the officials who may read the dossier."""
+    dossier = get_object_or_404(readable_by_official(request.user), code=code)
+    document = get_object_or_404(ResultDocument, dossier=dossier)
+    return results.download(document, request.user, "official")

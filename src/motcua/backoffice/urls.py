@@ -1,7 +1,6 @@
 from django.urls import path
 
 from motcua.backoffice import paperwork_views, views
-from motcua.dossiers import results
 
 app_name = "backoffice"
 urlpatterns = [
@@ -10,7 +9,7 @@ urlpatterns = [
     path("ho-so/<str:code>/giay-tiep-nhan.pdf", views.receipt, name="receipt"),
     path("ho-so/<str:code>/tep/<int:attachment_id>/", views.attachment, name="attachment"),
     path("ho-so/<str:code>/", views.dossier, name="dossier"),
-    path("ho-so/<str:code>/ket-qua.pdf", results.download_result_official, name="result"),
+    path("ho-so/<str:code>/ket-qua.pdf", paperwork_views.download_result, name="result"),
     path("ho-so/<str:code>/xu-ly/", views.act, name="act"),
     path("ho-so/<str:code>/bieu-mau/<str:kind>.pdf", paperwork_views.download_form, name="form"),
     path("so-theo-doi.pdf", paperwork_views.download_register, name="register"),

@@ -8,27 +8,16 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import qrcode
-from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_safe
-from qrcode.image.svg import SvgPathImage
-from weasyprint import HTML
 
-from motcua.dossiers.models import Attachment, Dossier, Status
-from motcua.dossiers.queries import visible_to_applicant
+from motcua.core.pdf import html_to_pdf, qr_svg
+from motcua.dossiers.models import Attachment, Dossier
 
 TEMPLATE = "dossiers/receipt.pdf.html"
-
-
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code for `url`: vector, so it prints sharp and needs no PIL."""
-    return qrcode.make(url, image_factory=SvgPathImage).to_string(encoding="unicode")
 
 
 def lookup_url(request: HttpRequest, dossier: Dossier) -> str:
@@ -56,18 +45,4 @@ def receipt_html(dossier: Dossier, lookup_url: str) -> str:
 
 def receipt_pdf(dossier: Dossier, lookup_url: str) -> bytes:
     """The receipt as an A4 PDF, the form a citizen can print or show at the desk."""
-    return HTML(string=receipt_html(dossier, lookup_url)).write_pdf()
-
-
-@login_required
-@require_safe
-def download_receipt(request: HttpRequest, code: str) -> HttpResponse:
-    """The applicant's own receipt; a draft has none, since it was never received."""
-    dossier = get_object_or_404(
-        visible_to_applicant(request.user).exclude(status=Status.DRAFT), code=code
-    )
-    response = HttpResponse(
-        receipt_pdf(dossier, lookup_url(request, dossier)), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
-    return response
+    return html_to_pdf(receipt_html(dossier, lookup_url))

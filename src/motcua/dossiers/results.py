@@ -17,31 +17,27 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 from pyhanko import stamp
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields, signers
-from weasyprint import HTML
 
 from motcua.catalog.models import Level
 from motcua.core import audit
+from motcua.core.pdf import html_to_pdf, qr_svg
 from motcua.dossiers.models import Dossier, ResultDocument, Status
-from motcua.dossiers.queries import readable_by_official, visible_to_applicant
+from motcua.dossiers.queries import visible_to_applicant
 from motcua.dossiers.reads import chain_of
-from motcua.dossiers.receipts import qr_svg
 from motcua.dossiers.uploads import check_upload
 
 TEMPLATE = "dossiers/result.pdf.html"
@@ -94,7 +90,7 @@ def result_html(dossier: Dossier, number: str, verification_url: str, signed_by=
 def result_pdf(dossier: Dossier, number: str, verification_url: str, signed_by=None) -> bytes:
     """The unsigned result as an A4 PDF."""
     html = result_html(dossier, number, verification_url, signed_by)
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def _signer() -> signers.SimpleSigner:
@@ -228,15 +224,6 @@ def issue_result(
     return document
 
 
-@require_safe
-def verify(request: HttpRequest, code: str) -> HttpResponse:
-    """The public proof that a result was issued: what, by which agency, when; nobody's data."""
-    document = get_object_or_404(
-        ResultDocument.objects.select_related("dossier__agency"), verification_code=code
-    )
-    return render(request, "dossiers/verify.html", {"document": document})
-
-
 def download(document: ResultDocument, actor, audience: str) -> FileResponse:
     """Serve the signed file and note who took it."""
     dossier = document.dossier
@@ -253,12 +240,3 @@ def delivered_to(user) -> QuerySet[Dossier]:
     return visible_to_applicant(user).filter(
         status__in=DELIVERED, procedure__level__gte=Level.PAYMENT
     )
-
-
-@login_required
-@require_safe
-def download_result_official(request: HttpRequest, code: str) -> FileResponse:
-    """The signed result, for the officials who may read the dossier."""
-    dossier = get_object_or_404(readable_by_official(request.user), code=code)
-    document = get_object_or_404(ResultDocument, dossier=dossier)
-    return download(document, request.user, "official")

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from motcua.dossiers import receipts, results, views
+from motcua.dossiers import views
 
 app_name = "dossiers"
 urlpatterns = [
     path("thu-tuc/<str:code>/nop/", views.apply, name="apply"),
     path("thu-tuc/<str:code>/nop/luu-nhap/", views.autosave, name="autosave"),
     path("ho-so/", views.my_dossiers, name="list"),
-    path("ho-so/<str:code>/giay-tiep-nhan.pdf", receipts.download_receipt, name="receipt"),
+    path("ho-so/<str:code>/giay-tiep-nhan.pdf", views.download_receipt, name="receipt"),
     path("ho-so/<str:code>/ket-qua.pdf", views.download_result, name="result"),
     path("ho-so/<str:code>/nhan-ket-qua/", views.receive_result, name="receive_result"),
     path("ho-so/<str:code>/", views.detail, name="detail"),
@@ -15,5 +15,5 @@ urlpatterns = [
     path("ho-so/<str:code>/rut/", views.withdraw, name="withdraw"),
     path("ho-so/<str:code>/danh-gia/", views.rate, name="rate"),
     path("tra-cuu/", views.lookup, name="lookup"),
-    path("xac-thuc/<str:code>/", results.verify, name="verify"),
+    path("xac-thuc/<str:code>/", views.verify, name="verify"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from motcua.catalog.models import Procedure
 from motcua.core.net import client_ip
-from motcua.dossiers import results, services, workflow
+from motcua.dossiers import receipts, results, services, workflow
 from motcua.dossiers.forms import RatingForm, SubmissionForm, SupplementAnswerForm, WithdrawForm
 from motcua.dossiers.models import ResultDocument, Status
 from motcua.dossiers.queries import publicly_traceable, visible_to_applicant
@@ -243,3 +243,27 @@ def receive_result(request, code: str):
         messages.error(request, refusal.reason)
         return redirect("dossiers:detail", code=code)
     return redirect("dossiers:result", code=code)
+
+
+@login_required
+@require_safe
+def download_receipt(request, code: str):
+    """The applicant's own receipt; a draft has none, since it was never received."""
+    dossier = get_object_or_404(
+        visible_to_applicant(request.user).exclude(status=Status.DRAFT), code=code
+    )
+    response = HttpResponse(
+        receipts.receipt_pdf(dossier, receipts.lookup_url(request, dossier)),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
+    return response
+
+
+@require_safe
+def verify(request, code: str):
+    """The public proof that a result was issued: what, by which agency, when; nobody's data."""
+    document = get_object_or_404(
+        ResultDocument.objects.select_related("dossier__agency"), verification_code=code
+    )
+    return render(request, "dossiers/verify.html", {"document": document})

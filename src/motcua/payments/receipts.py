@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from weasyprint import HTML
 
-from motcua.dossiers.receipts import qr_svg
+from motcua.core.pdf import html_to_pdf, qr_svg
 from motcua.payments import providers
 from motcua.payments.fees import FeeLine, fee_lines
 from motcua.payments.models import Payment
@@ -89,4 +88,4 @@ def receipt_html(payment: Payment, lookup_url: str) -> str:
 
 
 def receipt_pdf(payment: Payment, lookup_url: str) -> bytes:
-    return HTML(string=receipt_html(payment, lookup_url)).write_pdf()
+    return html_to_pdf(receipt_html(payment, lookup_url))
