@@ -53,7 +53,11 @@ def draft(procedure, agency, citizen, channel=Channel.ONLINE, upload=False) -> D
     if upload:
         document = procedure.documents.first()
         services.save_draft(
-            dossier, {}, agency, {document.pk: SimpleUploadedFile("a.pdf", PDF, "application/pdf")}
+            dossier,
+            citizen,
+            {},
+            agency,
+            {document.pk: SimpleUploadedFile("a.pdf", PDF, "application/pdf")},
         )
     return dossier
 

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from motcua.accounts.models import AccountKind, Role
 from motcua.agencies.models import Agency
+from motcua.dossiers import workflow
 from motcua.dossiers.models import Consultation, Dossier, Status
-from motcua.dossiers.workflow import OPINION_ROLES
 
 
 def visible_to_applicant(user) -> QuerySet[Dossier]:
@@ -53,7 +53,7 @@ def publicly_traceable() -> QuerySet[Dossier]:
 
 def consultations_for(user) -> QuerySet[Consultation]:
     """Open requests for the opinion of the official's agency on other agencies' dossiers."""
-    if getattr(user, "kind", "") != AccountKind.OFFICIAL or user.role not in OPINION_ROLES:
+    if getattr(user, "kind", "") != AccountKind.OFFICIAL or user.role not in workflow.OPINION_ROLES:
         return Consultation.objects.none()
     return Consultation.objects.filter(
         agency_id=user.agency_id, answered_at=None, dossier__status=Status.CONSULTING

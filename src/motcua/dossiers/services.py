@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.accounts.models import AccountKind, Role
+from motcua.accounts.models import AccountKind
 from motcua.agencies.models import Agency
 from motcua.core import audit
-from motcua.core.calendar import add_working_days, working_days_between
-from motcua.dossiers import signals, workflow
+from motcua.core.calendar import add_working_days
+from motcua.dossiers import effects, signals, workflow
 from motcua.dossiers.codes import next_code
 from motcua.dossiers.models import (
     Attachment,
@@ -23,12 +23,10 @@ from motcua.dossiers.models import (
     Delivery,
     Dossier,
     Event,
-    Pause,
     Rating,
     Status,
     SupplementRequest,
 )
-from motcua.dossiers.results import check_result_file, issue_result, result_number
 from motcua.dossiers.uploads import check_total, check_upload
 
 # The row's milestone field that the first move into a state sets.
@@ -107,7 +105,7 @@ def _register(dossier: Dossier, now: datetime.datetime) -> None:
 
     The fees are fixed now, from the procedure's fee lines and the form's answers.
     """
-    from motcua.payments.fees import amount_due
+    from motcua.catalog.fees import amount_due
 
     if dossier.agency is None:
         raise ValidationError(_("Choose where to submit the dossier."), code="agency")
@@ -224,29 +222,12 @@ def withdraw(dossier: Dossier, applicant, reason: str = "") -> Dossier:
     return dossier
 
 
-@transaction.atomic
 def request_supplement(
     dossier: Dossier, official, items: list[str], note: str = "", now=None
 ) -> SupplementRequest:
-    """Ask the applicant for what is missing; the appointment waits for the answer."""
-    if not [item for item in items if item.strip()]:
-        raise ValidationError(_("List what is missing."), code="items")
-    dossier, transition = _locked(dossier, "request_supplement", official)
-    now = now or timezone.now()
-    accepted = dossier.status != Status.SUBMITTED and dossier.due_date is not None
-    remaining = (
-        working_days_between(timezone.localdate(now), dossier.due_date) if accepted else None
-    )
-    request = SupplementRequest.objects.create(
-        dossier=dossier,
-        requested_by=official,
-        requested_at=now,
-        items=[item.strip() for item in items if item.strip()],
-        note=note,
-        remaining_days=remaining,
-    )
-    record(dossier, transition.target, official, "; ".join(request.items))
-    return request
+    """Ask the applicant for what is missing (the table's `request_supplement`)."""
+    perform(dossier, "request_supplement", official, reason=note, items=items, now=now)
+    return dossier.supplements.latest("requested_at")
 
 
 @transaction.atomic
@@ -292,46 +273,28 @@ def rate(dossier: Dossier, applicant, level: str, comment: str = "") -> Rating:
 
 
 @transaction.atomic
-def perform(
-    dossier: Dossier,
-    action: str,
-    official,
-    reason: str = "",
-    assignee=None,
-    items=(),
-    agency: Agency | None = None,
-    delivery: str = "",
-    result_file: UploadedFile | None = None,
-) -> Dossier:
-    """An official's action on a dossier of their agency, as the workflow table allows it.
+def perform(dossier: Dossier, action: str, official, reason: str = "", **given) -> Dossier:
+    """An official's action on a dossier of their agency, as the workflow table allows it and
+    does it (its transition's effect, the move, then what follows).
 
-    The caller has found the dossier through `queries.actionable_by(official)`; a refused
-    action raises TransitionRefused (or ValidationError for missing input) and changes nothing.
+    `given` holds what the action needs (effects.Given: reason, assignee, items, agency,
+    delivery, result_file). A refused action raises TransitionRefused (or ValidationError for
+    missing input) and changes nothing.
     """
     if action not in workflow.OFFICIAL_ACTIONS:
         raise workflow.TransitionRefused(_("Unknown action %(action)s.") % {"action": action})
-    if action == "request_supplement":
-        request_supplement(dossier, official, list(items), reason)
-        return Dossier.objects.get(pk=dossier.pk)
+    given["items"] = tuple(given.get("items") or ())
+    given["now"] = given.get("now") or timezone.now()
+    given = effects.Given(reason=reason, **given)
     dossier, transition = _locked(dossier, action, official)
-    if workflow.REASON in transition.needs and not reason.strip():
+    if workflow.REASON in transition.needs and not given.reason.strip():
         raise ValidationError(_("Give the reason."), code="reason")
-    if workflow.ASSIGNEE in transition.needs:
-        _assign(dossier, assignee)
-    target = transition.target
-    if action == "consult":
-        _consult(dossier, official, agency, reason)
-    elif action == "pause":
-        _pause(dossier, official, reason)
-    elif action == "resume":
-        target = _resume(dossier, official)
-    elif action == "return_result":
-        _hand_over(dossier, delivery)
-    elif action == "approve" and result_file is not None:
-        check_result_file(result_file)
-    record(dossier, target, official, reason)
-    if action == "approve":  # the leader signs the result as they approve it
-        issue_result(dossier, official, result_number(dossier), result_file)
+    outcome = transition.effect(dossier, official, given) if transition.effect else None
+    outcome = outcome or effects.NOTHING_MORE
+    note = given.reason if outcome.note is None else outcome.note
+    record(dossier, outcome.target or transition.target, official, note)
+    if transition.then:
+        transition.then(dossier, official, given)
     return dossier
 
 
@@ -343,21 +306,6 @@ def set_new_date(dossier: Dossier, leader, new_date: datetime.date, note: str) -
     dossier.save(update_fields=["due_date", "updated_at"])
     record(dossier, dossier.status, leader, note)
     return dossier
-
-
-def _consult(dossier: Dossier, official, agency: Agency | None, question: str) -> Consultation:
-    """Send the dossier for another agency's opinion, with its share of the time to answer."""
-    today = timezone.localdate()
-    if agency is None or agency.pk == dossier.agency_id or not agency.is_active_on(today):
-        raise ValidationError(_("Choose another agency, still in operation."), code="agency")
-    return Consultation.objects.create(
-        dossier=dossier,
-        agency=agency,
-        question=question.strip(),
-        requested_by=official,
-        requested_at=timezone.now(),
-        due_date=add_working_days(today, workflow.consultation_days(dossier, agency)),
-    )
 
 
 @transaction.atomic
@@ -377,36 +325,6 @@ def give_opinion(consultation: Consultation, official, opinion: str) -> Dossier:
     return dossier
 
 
-def _pause(dossier: Dossier, official, reason: str) -> Pause:
-    """Stop the clock: the working days left are kept and given back on resuming."""
-    today = timezone.localdate()
-    return Pause.objects.create(
-        dossier=dossier,
-        reason=reason.strip(),
-        paused_by=official,
-        paused_at=timezone.now(),
-        remaining_days=working_days_between(today, dossier.due_date) if dossier.due_date else 0,
-    )
-
-
-def _resume(dossier: Dossier, official) -> str:
-    """End the pause; the appointment moves by the working days the pause took."""
-    pause = dossier.pauses.filter(resumed_at=None).last()
-    pause.resumed_by, pause.resumed_at = official, timezone.now()
-    pause.save(update_fields=["resumed_by", "resumed_at"])
-    dossier.due_date = add_working_days(timezone.localdate(), pause.remaining_days)
-    dossier.save(update_fields=["due_date", "updated_at"])
-    return dossier.events.filter(to_status=Status.PAUSED).last().from_status
-
-
-def _hand_over(dossier: Dossier, delivery: str) -> None:
-    """The desk records how the applicant received the result: at the desk or by post."""
-    if delivery not in (Delivery.DESK, Delivery.POST):
-        raise ValidationError(_("Say how the result was handed over."), code="delivery")
-    dossier.delivery = delivery
-    dossier.save(update_fields=["delivery", "updated_at"])
-
-
 @transaction.atomic
 def collect_online(dossier: Dossier, applicant) -> Dossier:
     """The applicant receives a level-4 result online: the hand-over, recorded once."""
@@ -418,15 +336,3 @@ def collect_online(dossier: Dossier, applicant) -> Dossier:
     dossier.save(update_fields=["delivery", "updated_at"])
     record(dossier, Status.RETURNED, applicant)
     return dossier
-
-
-def _assign(dossier: Dossier, assignee) -> None:
-    """Put a specialist of the dossier's own agency in charge."""
-    if (
-        assignee is None
-        or assignee.role != Role.SPECIALIST
-        or assignee.agency_id != dossier.agency_id
-    ):
-        raise ValidationError(_("Choose a specialist of the dossier's agency."), code="assignee")
-    dossier.assignee = assignee
-    dossier.save(update_fields=["assignee", "updated_at"])

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from motcua.accounts.models import AccountKind, Role
 from motcua.agencies.models import Agency
 from motcua.core.calendar import add_working_days, working_days_between
+from motcua.dossiers import effects
 from motcua.dossiers.models import Dossier, Status, StepKind
 
 APPLICANT = "applicant"
@@ -33,6 +34,9 @@ SAME = "same"
 REASON, ASSIGNEE, ITEMS, AGENCY, DELIVERY = "reason", "assignee", "items", "agency", "delivery"
 
 
+Effect = Callable[..., effects.Outcome]
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
@@ -41,11 +45,15 @@ class Transition:
     target: str
     actors: frozenset[str]
     needs: frozenset[str] = frozenset()
+    # What the action does besides moving the dossier (dossiers/effects.py), before the move,
+    # and what follows the move; the doors with services of their own leave them empty.
+    effect: Effect | None = None
+    then: Callable[..., None] | None = None
 
 
-def _t(action, label, sources, target, actors, needs=()) -> Transition:
+def _t(action, label, sources, target, actors, needs=(), **work) -> Transition:
     return Transition(
-        action, label, frozenset(sources), target, frozenset(actors), frozenset(needs)
+        action, label, frozenset(sources), target, frozenset(actors), frozenset(needs), **work
     )
 
 
@@ -110,6 +118,7 @@ _TABLE = [
         Status.SUPPLEMENT,
         [DESK, SPECIALIST],
         [ITEMS],
+        effect=effects.request_supplement,
     ),
     _t(
         "assign",
@@ -118,6 +127,7 @@ _TABLE = [
         Status.PROCESSING,
         [HEAD, DESK],
         [ASSIGNEE],
+        effect=effects.assign,
     ),
     _t(
         "send_for_review",
@@ -141,7 +151,15 @@ _TABLE = [
         Status.AWAITING_APPROVAL,
         [HEAD, LEADER],  # a leader reviews where the agency has no head of division
     ),
-    _t("approve", gettext_lazy("approve"), [Status.AWAITING_APPROVAL], Status.FINISHED, [LEADER]),
+    _t(
+        "approve",
+        gettext_lazy("approve"),
+        [Status.AWAITING_APPROVAL],
+        Status.FINISHED,
+        [LEADER],
+        effect=effects.check_result,
+        then=effects.sign_result,
+    ),
     _t(
         "consult",
         gettext_lazy("ask another agency's opinion"),
@@ -149,6 +167,7 @@ _TABLE = [
         Status.CONSULTING,
         [SPECIALIST],
         [AGENCY, REASON],
+        effect=effects.consult,
     ),
     _t(
         "give_opinion",
@@ -158,8 +177,23 @@ _TABLE = [
         [CONSULTED],
         [REASON],
     ),
-    _t("pause", gettext_lazy("pause processing"), IN_PROCESS, Status.PAUSED, [LEADER], [REASON]),
-    _t("resume", gettext_lazy("resume processing"), [Status.PAUSED], PREVIOUS, [LEADER]),
+    _t(
+        "pause",
+        gettext_lazy("pause processing"),
+        IN_PROCESS,
+        Status.PAUSED,
+        [LEADER],
+        [REASON],
+        effect=effects.pause,
+    ),
+    _t(
+        "resume",
+        gettext_lazy("resume processing"),
+        [Status.PAUSED],
+        PREVIOUS,
+        [LEADER],
+        effect=effects.resume,
+    ),
     _t(
         "stop",
         gettext_lazy("stop processing"),
@@ -175,6 +209,7 @@ _TABLE = [
         Status.RETURNED,
         [DESK],
         [DELIVERY],
+        effect=effects.hand_over,
     ),
     _t(
         "collect_online",
