@@ -207,7 +207,7 @@ def test_codes_are_numbered_per_agency_and_day_and_leave_room_for_live_ones(demo
 
 
 def test_fees_ratings_and_payments_agree_with_the_dossiers(demo_db):
-    from motcua.payments.fees import amount_due
+    from motcua.catalog.fees import amount_due
 
     with_fee = Dossier.objects.filter(fee_amount__gt=0).select_related("procedure")
     for dossier in sample(with_fee, 500).prefetch_related("procedure__fees"):

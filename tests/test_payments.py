@@ -18,6 +18,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from motcua.accounts.models import Role, User
+from motcua.catalog.fees import amount_due
 from motcua.catalog.importexport import export_xlsx, import_records, procedure_as_dict, read_xlsx
 from motcua.catalog.models import Procedure
 from motcua.dossiers import services as dossier_services
@@ -25,7 +26,6 @@ from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.workflow import TransitionRefused
 from motcua.payments import services, states
 from motcua.payments import vnpay_signing as wire
-from motcua.payments.fees import amount_due
 from motcua.payments.indicators import online_payment_rate
 from motcua.payments.models import Payment, PaymentStatus
 from motcua.payments.receipts import amount_in_words

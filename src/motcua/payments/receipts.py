@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from motcua.catalog.fees import FeeLine, fee_lines
 from motcua.core.pdf import html_to_pdf, qr_svg
 from motcua.payments import providers
-from motcua.payments.fees import FeeLine, fee_lines
 from motcua.payments.models import Payment
 
 TEMPLATE = "payments/receipt.pdf.html"

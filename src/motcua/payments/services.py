@@ -16,13 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog.fees import FeeLine, fee_lines
 from motcua.catalog.models import Level
 from motcua.core import audit
 from motcua.dossiers.models import OPEN_STATUSES, Channel, Dossier
 from motcua.dossiers.reads import chain_of
 from motcua.dossiers.workflow import Transition, TransitionRefused
 from motcua.payments import providers, signals, states
-from motcua.payments.fees import FeeLine, fee_lines
 from motcua.payments.models import Payment, PaymentStatus
 from motcua.payments.providers import (
     CallbackRefused,
