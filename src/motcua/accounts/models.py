@@ -118,6 +118,21 @@ class CodeDelivery(models.Model):
         return f"{self.address} {self.sent_at:%Y-%m-%d %H:%M}"
 
 
+class WrongCode(models.Model):
+    """A wrong code typed where no account counts it (a reset asked for an unknown address), so
+    that such guesses run out as an account's do and the answers tell nothing."""
+
+    address = models.CharField(max_length=254, db_index=True)
+    typed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("wrong code")
+        verbose_name_plural = _("wrong codes")
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.typed_at:%Y-%m-%d %H:%M}"
+
+
 class ApiToken(models.Model):
     """A bearer token for API clients (mobile apps, kiosks); only its SHA-256 is stored."""
 

@@ -326,7 +326,7 @@ def send_link_code(request: HttpRequest, contact: str) -> None:
     """A code to the account of `contact`, if it may be linked; the same answer either way."""
     user = services.send_code_to_account(contact, linkable)
     kept = request.session[CHOICE]
-    kept.update(code_for=user.pk if user else None, guesses=0)
+    kept.update(code_for=user.pk if user else None, contact=services.address_of(contact))
     request.session[CHOICE] = kept
 
 
@@ -339,9 +339,7 @@ def check_link_code(request: HttpRequest, form: CodeForm) -> User | None:
         if linkable(user) and services.confirm_code(user, code):
             return user
         if user is None:
-            services.check_guess_without_account(kept.get("guesses", 0), code)
-            kept["guesses"] = kept.get("guesses", 0) + 1
-            request.session[CHOICE] = kept
+            services.check_guess_without_account(kept["contact"], code)
     except services.CodeError as error:
         form.add_error("code", error.message)
         return None

@@ -31,6 +31,7 @@ from motcua.accounts.models import (
     OneTimeCode,
     Role,
     User,
+    WrongCode,
 )
 from motcua.accounts.sms import send_sms
 from motcua.core import audit
@@ -86,6 +87,14 @@ def parse_contact(value: str) -> tuple[str, str]:
     validate_phone(value)
     phone = normalize_phone(value)
     return "phone", "0" + phone[3:] if phone.startswith("+84") else phone
+
+
+def address_of(typed: str) -> str:
+    """What a person typed, spelled as limits count it: a phone or e-mail in its usual form."""
+    try:
+        return parse_contact(typed)[1]
+    except ValidationError:
+        return typed.strip().lower()
 
 
 def find_by_contact(value: str) -> User | None:
@@ -166,8 +175,7 @@ def send_code(user: User) -> None:
 
 def wrong_guesses(user: User) -> int:
     """Wrong codes typed for the account within the window, over all its codes."""
-    since = timezone.now() - datetime.timedelta(minutes=settings.CODE_GUESS_WINDOW_MINUTES)
-    spent = OneTimeCode.objects.filter(user=user, created_at__gte=since).aggregate(
+    spent = OneTimeCode.objects.filter(user=user, created_at__gte=guess_window_start()).aggregate(
         total=Sum("attempts")
     )["total"]
     return spent or 0
@@ -195,11 +203,24 @@ def confirm_code(user: User, code: str) -> bool:
     return True
 
 
-def check_guess_without_account(session_guesses: int, code: str) -> None:
-    """The same answers for a reset asked for no account: the session counts its guesses."""
+def check_guess_without_account(address: str, code: str) -> None:
+    """A guess where no account is behind `address`: wrong, counted and limited like one."""
     spend_hashing_time(code)
-    if session_guesses >= settings.CODE_WRONG_GUESSES:
+    if WrongCode.objects.filter(address=address, typed_at__gte=guess_window_start()).count() >= (
+        settings.CODE_WRONG_GUESSES
+    ):
         raise TooManyGuesses
+    WrongCode.objects.create(address=address)
+
+
+def guess_window_start() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(minutes=settings.CODE_GUESS_WINDOW_MINUTES)
+
+
+def forget_old_counts() -> None:
+    """Sends and wrong codes older than their windows count no more: delete them."""
+    CodeDelivery.objects.filter(sent_at__lt=timezone.now() - SEND_WINDOW).delete()
+    WrongCode.objects.filter(typed_at__lt=guess_window_start()).delete()
 
 
 # Registration ------------------------------------------------------------------------------
@@ -331,11 +352,7 @@ def send_code_to_account(typed: str, eligible: Callable[[User | None], bool]) ->
     if eligible(user):
         send_code(user)
         return user
-    try:
-        address = parse_contact(typed)[1]
-    except ValidationError:
-        address = typed.strip().lower()
-    count_send(address)
+    count_send(address_of(typed))
     spend_hashing_time(typed)
     return None
 

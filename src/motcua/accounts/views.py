@@ -25,7 +25,7 @@ from motcua.accounts.oidc import sso_enabled
 
 PENDING = "pending_account"
 RESETTING = "resetting_account"
-GUESSES = "code_guesses"
+RESET_ADDRESS = "resetting_address"
 
 
 class MotcuaLoginView(LoginView):
@@ -52,7 +52,6 @@ def register(request):
                 "contact": data.contact,
                 "until": services.registration_deadline().isoformat(),
             }
-            request.session[GUESSES] = 0
             return redirect("accounts:confirm")
     return render(request, "accounts/register.html", {"form": form})
 
@@ -85,7 +84,8 @@ def confirm(request):
             messages.info(request, _("A new code has been sent."))
         return redirect("accounts:confirm")
     submitted = request.method == "POST" and form.is_valid()
-    if submitted and check_code(request, form, user, services.confirm_registration):
+    address = pending["contact"]
+    if submitted and check_code(form, user, address, services.confirm_registration):
         del request.session[PENDING]
         login(request, user, backend="motcua.accounts.backends.ContactBackend")
         messages.success(request, _("Your account is confirmed. Welcome!"))
@@ -93,16 +93,16 @@ def confirm(request):
     return render(request, "accounts/confirm.html", {"form": form, "contact": pending["contact"]})
 
 
-def check_code(request, form, user, action, *args) -> bool:
-    """Run `action(user, code, *args)`; without an account, fail the same way, counted alike."""
+def check_code(form, user, address: str, action, *args) -> bool:
+    """Run `action(user, code, *args)`; without an account, fail the same way, counted alike
+    (under the `address` the person typed)."""
     code = form.cleaned_data["code"]
     try:
         if user is not None:
             if action(user, code, *args):
                 return True
         else:
-            services.check_guess_without_account(request.session.get(GUESSES, 0), code)
-            request.session[GUESSES] = request.session.get(GUESSES, 0) + 1
+            services.check_guess_without_account(address, code)
     except services.CodeError as error:
         form.add_error("code", error.message)
         return False
@@ -121,7 +121,7 @@ def password_reset(request):
             form.add_error(None, error.message)
         else:
             request.session[RESETTING] = user.pk if user else None
-            request.session[GUESSES] = 0
+            request.session[RESET_ADDRESS] = services.address_of(form.cleaned_data["contact"])
             return redirect("accounts:password_reset_confirm")
     return render(request, "accounts/password_reset.html", {"form": form})
 
@@ -134,7 +134,8 @@ def password_reset_confirm(request):
     form = NewPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         password = form.cleaned_data["password1"]
-        if check_code(request, form, user, services.reset_password, password):
+        address = request.session.get(RESET_ADDRESS, "")
+        if check_code(form, user, address, services.reset_password, password):
             del request.session[RESETTING]
             messages.success(request, _("Your password has been changed. Log in with it now."))
             return redirect("accounts:login")
