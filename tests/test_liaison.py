@@ -16,10 +16,11 @@ from weasyprint import HTML
 from motcua.accounts.models import Role
 from motcua.backoffice import tasks
 from motcua.backoffice.models import Apology
+from motcua.catalog.models import StepKind, WorkflowStep
 from motcua.core.calendar import add_working_days
 from motcua.core.models import AuditEntry
 from motcua.dossiers import services, workflow
-from motcua.dossiers.models import Consultation, Dossier, Status, StepKind, WorkflowStep
+from motcua.dossiers.models import Consultation, Dossier, Status
 from tests.factories import official
 from tests.test_backoffice import dossier_in
 from tests.test_results import signature_status, stored
@@ -259,8 +260,8 @@ def test_the_system_drafts_apologies_for_dossiers_running_late(
 def test_the_admin_refuses_steps_that_do_not_share_out_the_whole_time(marriage):
     from django.forms import inlineformset_factory
 
+    from motcua.catalog.admin import WorkflowStepFormSet
     from motcua.catalog.models import Procedure
-    from motcua.dossiers.admin import WorkflowStepFormSet
 
     steps = inlineformset_factory(
         Procedure,

@@ -8,8 +8,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.catalog.importexport import ImportFailed, export_file, import_records, read_file
-from motcua.catalog.models import Fee, Procedure, ProcedureTier, RequiredDocument, Sector
-from motcua.dossiers.admin import WorkflowStepInline
+from motcua.catalog.models import (
+    Fee,
+    Procedure,
+    ProcedureTier,
+    RequiredDocument,
+    Sector,
+    WorkflowStep,
+    check_shares,
+)
 
 
 class ImportForm(forms.Form):
@@ -32,6 +39,26 @@ class FeeInline(admin.TabularInline):
 class DocumentInline(admin.TabularInline):
     model = RequiredDocument
     extra = 0
+
+
+class WorkflowStepFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        check_shares(data.get("share") or 0 for data in kept)
+
+
+class WorkflowStepInline(admin.TabularInline):
+    """The procedure's own workflow, edited with the procedure."""
+
+    model = WorkflowStep
+    formset = WorkflowStepFormSet
+    extra = 0
+    autocomplete_fields = ("consulted_agency",)
 
 
 @admin.register(Sector)

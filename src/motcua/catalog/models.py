@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -192,6 +195,68 @@ class RequiredDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StepKind(models.TextChoices):
+    """The stages of processing a procedure's workflow is made of."""
+
+    PROCESS = "process", _("Processing by the specialist")
+    CONSULT = "consult", _("Opinion of another agency (inter-agency)")
+    REVIEW = "review", _("Review by the head of division")
+    APPROVE = "approve", _("Approval and signature by the leader")
+    RETURN = "return", _("Returning the result")
+
+
+class WorkflowStep(models.Model):
+    """One step of a procedure's own workflow, with its share of the processing time.
+
+    A procedure without steps follows workflow.DEFAULT_STEPS; the shares of a procedure's
+    steps add up to 100 % (check_shares).
+    """
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="workflow_steps"
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("step"), max_length=8, choices=StepKind.choices)
+    share = models.PositiveSmallIntegerField(
+        _("share of the processing time (%)"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    consulted_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency consulted"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("For an inter-agency step: the agency whose opinion is needed."),
+    )
+
+    class Meta:
+        # The table of the dossiers app, where the model began: moved without copying a row.
+        db_table = "dossiers_workflowstep"
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        ordering = ["procedure", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.share} %)"
+
+    def clean(self) -> None:
+        if self.kind == StepKind.CONSULT and self.consulted_agency_id is None:
+            raise ValidationError(_("An inter-agency step names the agency consulted."))
+
+
+def check_shares(shares: Iterable[int]) -> None:
+    """The steps share out the whole processing time, or there are none (the default path)."""
+    shares = list(shares)
+    if shares and sum(shares) != 100:
+        raise ValidationError(
+            _("The steps' shares of the processing time add up to %(total)s %%, not 100 %%.")
+            % {"total": sum(shares)},
+            code="shares",
+        )
 
 
 def sector_code(name: str) -> str:

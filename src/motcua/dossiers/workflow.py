@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy
 
 from motcua.accounts.models import AccountKind, Role
 from motcua.agencies.models import Agency
+from motcua.catalog.models import StepKind
 from motcua.core.calendar import add_working_days, working_days_between
 from motcua.dossiers import effects
-from motcua.dossiers.models import Dossier, Status, StepKind
+from motcua.dossiers.models import Dossier, Status
 
 APPLICANT = "applicant"
 # An official of the agency whose opinion an inter-agency step asks for.
