@@ -17,12 +17,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role
-from motcua.backoffice.inbox import OPEN
 from motcua.backoffice.models import Apology
 from motcua.core import audit
 from motcua.core.calendar import add_working_days
 from motcua.dossiers import services
-from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.models import BEFORE_APPROVAL, UNDECIDED, Dossier, Status
 from motcua.dossiers.reads import chain_of
 
 DRAFTERS = (Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER, Role.DESK_OFFICER)
@@ -35,16 +34,13 @@ def suggested_new_date(dossier: Dossier, today: datetime.date | None = None) -> 
     return add_working_days(max(dossier.due_date, today or timezone.localdate()), extra)
 
 
-# Dossiers not yet at the leader's desk, which cannot be finished in a working day.
-BEFORE_APPROVAL = (Status.ACCEPTED, Status.PROCESSING, Status.CONSULTING, Status.UNDER_REVIEW)
 LATE_OPEN = (*BEFORE_APPROVAL, Status.AWAITING_APPROVAL)
 
 
 def may_apologise(dossier: Dossier) -> bool:
     """An open dossier whose date was never reset; an unsigned draft may still be revised."""
     return (
-        dossier.status in OPEN
-        and dossier.status != Status.FINISHED
+        dossier.status in UNDECIDED
         and dossier.due_date is not None
         and not Apology.objects.filter(dossier=dossier).exclude(signed_at=None).exists()
     )

@@ -11,7 +11,6 @@ from django.utils import timezone
 from motcua.core.calendar import WorkingCalendar
 from motcua.dossiers.models import OPEN_STATUSES, Dossier
 
-OPEN = OPEN_STATUSES
 SOON_WORKING_DAYS = 2
 DUE_FILTERS = ("overdue", "today", "soon")
 
@@ -30,7 +29,7 @@ class Window:
 
 def open_work(dossiers: QuerySet[Dossier], status: str = "", due: str = "") -> QuerySet[Dossier]:
     """The open dossiers of `dossiers`, optionally of one status or one deadline window."""
-    work = dossiers.filter(status__in=OPEN)
+    work = dossiers.filter(status__in=OPEN_STATUSES)
     if status:
         work = work.filter(status=status)
     if due in DUE_FILTERS:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
 from motcua.core.pdf import html_to_pdf, qr_svg
+from motcua.dossiers import deadlines
 from motcua.dossiers.models import Dossier, Event, Status, SupplementRequest
 
 EDITION_2018, EDITION_2025 = "2018", "2025"
@@ -196,15 +197,6 @@ class HandOver:
     note: str
 
 
-def timeliness(day: datetime.date, due: datetime.date | None) -> str:
-    """Early, on time or late, as the control sheet judges a step against the appointment."""
-    if due is None:
-        return ""
-    if day < due:
-        return "early"
-    return "on_time" if day == due else "late"
-
-
 def _person(user, dossier: Dossier) -> str:
     """Who acted, with their role for officials; no actor means the applicant themself."""
     if user is None:
@@ -233,7 +225,11 @@ def hand_overs(dossier: Dossier) -> list[HandOver]:
                 giver=_person(event.actor, dossier),
                 at=event.at,
                 receiver=receiver,
-                result=timeliness(timezone.localdate(event.at), dossier.due_date),
+                result=(
+                    deadlines.judge(timezone.localdate(event.at), dossier.due_date)
+                    if dossier.due_date
+                    else ""
+                ),
                 note=event.note,
             )
         )

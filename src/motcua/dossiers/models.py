@@ -38,18 +38,26 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("Result returned")
 
 
-# Dossiers that still need an official's work (the inbox).
-OPEN_STATUSES = (
-    Status.SUBMITTED,
-    Status.ACCEPTED,
+# The groups of states the rest of the code reasons with, defined here and nowhere else.
+# Being processed by officials, from the assignment to the leader's desk.
+IN_PROCESS = (
     Status.PROCESSING,
     Status.CONSULTING,
     Status.UNDER_REVIEW,
     Status.AWAITING_APPROVAL,
-    Status.SUPPLEMENT,
-    Status.PAUSED,
-    Status.FINISHED,
 )
+# Accepted and not yet at the leader's desk: what cannot be finished within a working day.
+BEFORE_APPROVAL = (Status.ACCEPTED, Status.PROCESSING, Status.CONSULTING, Status.UNDER_REVIEW)
+# Waiting on the applicant or on a lawful pause: the clock stands still.
+CLOCK_STOPPED = (Status.SUPPLEMENT, Status.PAUSED)
+# Registered and not yet decided: the applicant may still withdraw.
+UNDECIDED = (Status.SUBMITTED, Status.ACCEPTED, *IN_PROCESS, *CLOCK_STOPPED)
+# The result is out: ready at the desk, or handed over.
+RESULT_OUT = (Status.FINISHED, Status.RETURNED)
+# Ended without a result.
+ENDED_WITHOUT_RESULT = (Status.NOT_ACCEPTED, Status.WITHDRAWN, Status.STOPPED)
+# Dossiers that still need an official's work (the inbox): undecided, or a result to hand over.
+OPEN_STATUSES = (*UNDECIDED, Status.FINISHED)
 
 NATIONAL_STATUS = {
     Status.SUBMITTED: 1,

@@ -35,7 +35,7 @@ from pyhanko.sign import fields, signers
 from motcua.catalog.models import Level
 from motcua.core import audit
 from motcua.core.pdf import html_to_pdf, qr_svg
-from motcua.dossiers.models import Dossier, ResultDocument, Status
+from motcua.dossiers.models import RESULT_OUT, Dossier, ResultDocument
 from motcua.dossiers.queries import visible_to_applicant
 from motcua.dossiers.reads import chain_of
 from motcua.dossiers.uploads import check_upload
@@ -44,8 +44,6 @@ TEMPLATE = "dossiers/result.pdf.html"
 SIGNATURE_FIELD = "ResultSignature"
 # Where the visible stamp goes on a result prepared outside: left, bottom, right, top in points.
 STAMP_BOX = (40, 20, 320, 80)
-# The statuses in which the result is out, for the applicant to download.
-DELIVERED = (Status.FINISHED, Status.RETURNED)
 T = TypeVar("T")
 
 
@@ -225,12 +223,14 @@ def issue_result(
 
 
 def download(document: ResultDocument, actor, audience: str) -> FileResponse:
-    """Serve the signed file and note who took it."""
+    """Serve the signed file as a download (kept by the person, not only viewed) and note who
+    took it."""
     dossier = document.dossier
     audit.log("result.download", dossier.code, actor, chain=chain_of(dossier), audience=audience)
     return FileResponse(
         document.file.open("rb"),
         content_type="application/pdf",
+        as_attachment=True,
         filename=f"ket-qua-{document.dossier.code}.pdf",
     )
 
@@ -238,5 +238,5 @@ def download(document: ResultDocument, actor, audience: str) -> FileResponse:
 def delivered_to(user) -> QuerySet[Dossier]:
     """The applicant's dossiers whose result is out and, at level 4, delivered online."""
     return visible_to_applicant(user).filter(
-        status__in=DELIVERED, procedure__level__gte=Level.PAYMENT
+        status__in=RESULT_OUT, procedure__level__gte=Level.PAYMENT
     )

@@ -22,7 +22,13 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import StepKind
 from motcua.core.calendar import add_working_days, working_days_between
 from motcua.dossiers import effects
-from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.models import (
+    IN_PROCESS,
+    RESULT_OUT,
+    UNDECIDED,
+    Dossier,
+    Status,
+)
 
 APPLICANT = "applicant"
 # An official of the agency whose opinion an inter-agency step asks for.
@@ -58,22 +64,6 @@ def _t(action, label, sources, target, actors, needs=(), **work) -> Transition:
     )
 
 
-UNDECIDED = (
-    Status.SUBMITTED,
-    Status.ACCEPTED,
-    Status.PROCESSING,
-    Status.CONSULTING,
-    Status.UNDER_REVIEW,
-    Status.AWAITING_APPROVAL,
-    Status.SUPPLEMENT,
-    Status.PAUSED,
-)
-IN_PROCESS = (
-    Status.PROCESSING,
-    Status.CONSULTING,
-    Status.UNDER_REVIEW,
-    Status.AWAITING_APPROVAL,
-)
 DESK, SPECIALIST, HEAD, LEADER = (
     Role.DESK_OFFICER,
     Role.SPECIALIST,
@@ -84,7 +74,7 @@ DESK, SPECIALIST, HEAD, LEADER = (
 PROCESSING_ROLES = frozenset({DESK, SPECIALIST, HEAD, LEADER})
 # The roles that give their agency's opinion on another agency's dossier.
 OPINION_ROLES = frozenset({SPECIALIST, HEAD, LEADER})
-RATABLE = (Status.FINISHED, Status.RETURNED)
+RATABLE = RESULT_OUT
 _TABLE = [
     _t("edit_draft", gettext_lazy("change the draft"), [Status.DRAFT], SAME, [APPLICANT]),
     _t("submit", gettext_lazy("submit"), [Status.DRAFT], Status.SUBMITTED, [APPLICANT]),

@@ -30,7 +30,11 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
 
+from motcua.dossiers import deadlines
 from motcua.dossiers.models import (
+    CLOCK_STOPPED,
+    ENDED_WITHOUT_RESULT,
+    RESULT_OUT,
     Attachment,
     Channel,
     Dossier,
@@ -54,9 +58,6 @@ from motcua.stats.models import (
     ProcedureTotalMonth,
 )
 
-FINISHED = (Status.FINISHED, Status.RETURNED)
-ENDED = (Status.NOT_ACCEPTED, Status.WITHDRAWN, Status.STOPPED)
-PAUSES = (Status.SUPPLEMENT, Status.PAUSED)
 IN_TIME = (Outcome.EARLY, Outcome.ON_TIME)
 RESULTS = (Outcome.EARLY, Outcome.ON_TIME, Outcome.LATE)
 PAID = "paid"  # motcua.payments' PaymentStatus.PAID
@@ -230,12 +231,13 @@ def dossier_facts_sql(sql: Dialect, selection: Selection) -> tuple[str, list]:
             {_paid_sql()} AS paid, ({has_files} AND {has_result}) AS digitised,
             COALESCE(g.level, '') AS rating, g.created_at AS rated_at,
             CASE WHEN d.finished_at IS NOT NULL THEN d.finished_at
-                 WHEN d.status IN {_in(FINISHED)} THEN COALESCE(d.returned_at, d.updated_at)
+                 WHEN d.status IN {_in(RESULT_OUT)} THEN COALESCE(d.returned_at, d.updated_at)
             END AS finished_at,
-            CASE WHEN d.status IN {_in(ENDED)} THEN COALESCE((SELECT MAX(e.at) FROM {events} e
-                WHERE e.dossier_id = d.id AND e.to_status = d.status), d.updated_at)
+            CASE WHEN d.status IN {_in(ENDED_WITHOUT_RESULT)} THEN COALESCE((SELECT MAX(e.at)
+                FROM {events} e WHERE e.dossier_id = d.id AND e.to_status = d.status),
+                d.updated_at)
             END AS ended_at,
-            CASE WHEN d.status IN {_in(ENDED)} THEN d.status ELSE '' END AS ending
+            CASE WHEN d.status IN {_in(ENDED_WITHOUT_RESULT)} THEN d.status ELSE '' END AS ending
         FROM {Dossier._meta.db_table} d
         LEFT JOIN {Rating._meta.db_table} g ON g.dossier_id = d.id
         WHERE {_registered("d")} AND {where}{sql.fence}
@@ -248,9 +250,10 @@ def dossier_facts_sql(sql: Dialect, selection: Selection) -> tuple[str, list]:
             CASE WHEN finished_at IS NOT NULL THEN 'finished' ELSE ending END AS ending
         FROM ({rows}) r{sql.fence}
     """
+    # A result without an appointment date (rows loaded in bulk) counts as on time.
     timeliness = (
-        f"CASE WHEN due IS NULL OR closed_raw = due THEN '{Outcome.ON_TIME}'"
-        f" WHEN closed_raw < due THEN '{Outcome.EARLY}' ELSE '{Outcome.LATE}' END"
+        f"CASE WHEN due IS NULL THEN '{Outcome.ON_TIME}'"
+        f" ELSE {deadlines.judge_sql('closed_raw', 'due')} END"
     )
     query = f"""
         SELECT dossier_id, agency_id, procedure_id, channel, received, due,
@@ -275,7 +278,7 @@ def pause_facts_sql(sql: Dialect, selection: Selection) -> tuple[str, list]:
         SELECT e.dossier_id, d.agency_id, d.procedure_id, e.to_status AS kind,
             {sql.local_date("e.at")} AS began, {sql.local_date(left_at)} AS ended
         FROM {events} e JOIN {Dossier._meta.db_table} d ON d.id = e.dossier_id
-        WHERE e.to_status IN {_in(PAUSES)} AND e.from_status <> e.to_status
+        WHERE e.to_status IN {_in(CLOCK_STOPPED)} AND e.from_status <> e.to_status
             AND {_registered("d")} AND {where}
     """
     return query, params

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure
+from motcua.dossiers.deadlines import Timeliness
 from motcua.dossiers.models import Dossier
 
 
@@ -36,9 +37,10 @@ def _procedure() -> models.ForeignKey:
 class Outcome(models.TextChoices):
     """How a dossier left the work: its result (early, on time, late) or its end without one."""
 
-    EARLY = "early", _("Early")
-    ON_TIME = "on_time", _("On time")
-    LATE = "late", _("Late")
+    # The judgement of a result is dossiers.deadlines' own.
+    EARLY = Timeliness.EARLY.value, Timeliness.EARLY.label
+    ON_TIME = Timeliness.ON_TIME.value, Timeliness.ON_TIME.label
+    LATE = Timeliness.LATE.value, Timeliness.LATE.label
     NOT_ACCEPTED = "not_accepted", _("Not accepted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     STOPPED = "stopped", _("Processing stopped")

@@ -6,15 +6,16 @@ import motcua.dossiers.uploads
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossiers', '0008_consultation_pause_workflowstep_and_more'),
+        ("dossiers", "0008_consultation_pause_workflowstep_and_more"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='attachment',
-            name='file',
-            field=models.FileField(upload_to=motcua.dossiers.uploads.stored_name, verbose_name='file'),
+            model_name="attachment",
+            name="file",
+            field=models.FileField(
+                upload_to=motcua.dossiers.uploads.stored_name, verbose_name="file"
+            ),
         ),
     ]
