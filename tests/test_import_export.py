@@ -9,6 +9,7 @@ from motcua.catalog.importexport import (
     FEE_SHEET,
     FIELD_SHEET,
     PROCEDURE_SHEET,
+    WORKFLOW_SHEET,
     ImportFailed,
     export_json,
     export_xlsx,
@@ -16,7 +17,7 @@ from motcua.catalog.importexport import (
     read_json,
     read_xlsx,
 )
-from motcua.catalog.models import Procedure
+from motcua.catalog.models import Procedure, StepKind, WorkflowStep
 
 
 def good_item(code="1.000894", **changes):
@@ -85,6 +86,90 @@ def test_xlsx_round_trip_keeps_everything(catalog):
     Procedure.objects.all().delete()
     import_records(read_xlsx(workbook))
     assert json.loads(export_json(Procedure.objects.all())) == before
+
+
+def _steps(procedure) -> list[tuple[str, int, str]]:
+    return [
+        (step.kind, step.share, step.consulted_agency.code if step.consulted_agency else "")
+        for step in procedure.workflow_steps.select_related("consulted_agency")
+    ]
+
+
+@pytest.mark.parametrize("export", [export_json, export_xlsx], ids=["json", "xlsx"])
+def test_workflow_steps_survive_export_and_reimport(catalog, province, export):
+    marriage = catalog["marriage"]
+    planned = [
+        (StepKind.PROCESS, 40, ""),
+        (StepKind.CONSULT, 30, province["justice"].code),
+        (StepKind.REVIEW, 10, ""),
+        (StepKind.APPROVE, 10, ""),
+        (StepKind.RETURN, 10, ""),
+    ]
+    for position, (kind, share, agency) in enumerate(planned):
+        WorkflowStep.objects.create(
+            procedure=marriage,
+            position=position,
+            kind=kind,
+            share=share,
+            consulted_agency=province["justice"] if agency else None,
+        )
+    exported = export(Procedure.objects.all())
+    Procedure.objects.all().delete()
+    assert not WorkflowStep.objects.exists()
+    read = read_json if export is export_json else read_xlsx
+    import_records(read(exported))
+    assert _steps(Procedure.objects.get(code=marriage.code)) == planned
+    # A procedure imported again without steps follows the default path: its steps go.
+    import_records(read_json(as_json([good_item(code=marriage.code)])))
+    assert _steps(Procedure.objects.get(code=marriage.code)) == []
+
+
+def test_bad_workflow_steps_are_reported_and_nothing_is_imported(province):
+    items = [
+        good_item(
+            "1.000001",
+            workflow_steps=[
+                {"kind": "process", "share": 70},
+                {"kind": "approve", "share": 20},
+            ],
+        ),
+        good_item(
+            "1.000002",
+            workflow_steps=[
+                {"kind": "dance", "share": 50},
+                {"kind": "consult", "share": 30},
+                {"kind": "review", "share": 120, "consulted_agency": "000.99.99.H57"},
+            ],
+        ),
+        good_item("1.000003", workflow_steps=[{"kind": "Xử lý", "share": 100}]),
+    ]
+    with pytest.raises(ImportFailed) as caught:
+        import_records(read_json(as_json(items)))
+    errors = caught.value.errors
+    assert len(errors) == 5, errors
+    assert errors[0].startswith("mục 1 (dòng 2): ")
+    assert errors[0].endswith("Tổng tỷ lệ thời gian của các bước là 90 %, không phải 100 %.")
+    text = "\n".join(errors)
+    assert ", bước 1: bước 'dance' không hợp lệ" in text
+    assert ", bước 2: Bước liên thông phải ghi cơ quan được hỏi ý kiến." in text
+    assert ", bước 3: tỷ lệ thời gian giải quyết (%) phải từ 0 đến 100." in text
+    assert ", bước 3: không có cơ quan nào mang mã 000.99.99.H57." in text
+    assert Procedure.objects.count() == 0 and not WorkflowStep.objects.exists()
+
+
+def test_xlsx_steps_that_do_not_add_up_are_reported_at_their_procedure(catalog):
+    book = load_workbook(io.BytesIO(export_xlsx(Procedure.objects.filter(code="1.000894"))))
+    book[WORKFLOW_SHEET].append(["1.000894", "xử lý", 60, ""])
+    book[WORKFLOW_SHEET].append(["1.000894", "phê duyệt", "30", ""])
+    output = io.BytesIO()
+    book.save(output)
+    with pytest.raises(ImportFailed) as caught:
+        import_records(read_xlsx(output.getvalue()))
+    assert caught.value.errors == [
+        f"trang {PROCEDURE_SHEET}, dòng 2: "
+        "Tổng tỷ lệ thời gian của các bước là 90 %, không phải 100 %."
+    ]
+    assert not WorkflowStep.objects.exists()
 
 
 def test_import_updates_existing_procedures(catalog):

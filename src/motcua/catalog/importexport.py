@@ -2,7 +2,8 @@
 
 Both formats are read into `ProcedureRecord`s, every record is checked, and only a file without
 a single error is written, in one transaction: a bad row is reported with where it stands and
-why, and nothing of that file is half-imported.
+why, and nothing of that file is half-imported. A procedure carries its tiers, agencies, fees,
+documents, form fields and workflow steps; an imported procedure's are replaced by the file's.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -30,6 +32,9 @@ from motcua.catalog.models import (
     ProcedureTier,
     RequiredDocument,
     Sector,
+    StepKind,
+    WorkflowStep,
+    check_shares,
     mode_for_level,
     sector_code,
 )
@@ -58,6 +63,7 @@ class ProcedureRecord:
     data: dict[str, Any]
     fees: list[Located] = field(default_factory=list)
     documents: list[Located] = field(default_factory=list)
+    workflow: list[Located] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,16 @@ _FEE_WORDS = {
     **{kind.value: kind.value for kind in FeeKind},
     "le phi": FeeKind.FEE,
     "phi": FeeKind.CHARGE,
+}
+_STEP_WORDS = {
+    **{kind.value: kind.value for kind in StepKind},
+    "xu ly": StepKind.PROCESS,
+    "lien thong": StepKind.CONSULT,
+    "lay y kien": StepKind.CONSULT,
+    "xem xet": StepKind.REVIEW,
+    "phe duyet": StepKind.APPROVE,
+    "ky duyet": StepKind.APPROVE,
+    "tra ket qua": StepKind.RETURN,
 }
 _TRUE_WORDS = {"true", "1", "co", "x", "yes"}
 _FALSE_WORDS = {"false", "0", "khong", "no", ""}
@@ -158,6 +174,7 @@ class _Clean:
     agency_codes: list[str]
     fees: list[dict[str, Any]]
     documents: list[dict[str, Any]]
+    workflow: list[dict[str, Any]]
 
 
 def _check(records: list[ProcedureRecord]) -> tuple[list[_Clean], list[str]]:
@@ -234,7 +251,13 @@ def _check_record(record: ProcedureRecord, known_agencies: set[str], errors: lis
     }
     fees = [_check_fee(fee, number_fields, errors) for fee in record.fees]
     documents = [_check_document(doc, errors) for doc in record.documents]
+    workflow = [_check_step(step, known_agencies, errors) for step in record.workflow]
     if len(errors) > start:
+        return None
+    try:
+        check_shares(step["share"] for step in workflow)
+    except ValidationError as error:
+        errors.extend(f"{where}: {message}" for message in error.messages)
         return None
     return _Clean(
         procedure={
@@ -258,6 +281,7 @@ def _check_record(record: ProcedureRecord, known_agencies: set[str], errors: lis
         agency_codes=sorted(set(agency_codes)),
         fees=fees,
         documents=documents,
+        workflow=workflow,
     )
 
 
@@ -292,6 +316,22 @@ def _check_document(document: Located, errors: list[str]) -> dict[str, Any]:
         "mandatory": _guarded(errors, where, _boolean, data.get("mandatory"), _("mandatory"), True),
         "template": _text(data.get("template")),
     }
+
+
+def _check_step(step: Located, known_agencies: set[str], errors: list[str]) -> dict[str, Any]:
+    """One workflow step: its kind, its share of the time and, for an opinion, the agency."""
+    data, where = step.data, step.where
+    kind = _guarded(errors, where, _word, data.get("kind"), _STEP_WORDS, _("step"))
+    share = _guarded(
+        errors, where, _integer, data.get("share"), _("share of the processing time (%)"), 0, 100
+    )
+    agency = _text(data.get("consulted_agency"))
+    code = canonical_code(agency) if agency else ""
+    if code and code not in known_agencies:
+        errors.append(f"{where}: " + _("no agency has the code %(code)s.") % {"code": code})
+    if kind == StepKind.CONSULT and not code:
+        errors.append(f"{where}: " + _("An inter-agency step names the agency consulted."))
+    return {"kind": kind, "share": share, "consulted_agency": code}
 
 
 # ---------------------------------------------------------------- writing
@@ -354,10 +394,11 @@ def _replace_children(procedures: list[Procedure], cleaned: list[_Clean]) -> Non
     ProcedureTier.objects.filter(procedure_id__in=ids).delete()
     Fee.objects.filter(procedure_id__in=ids).delete()
     RequiredDocument.objects.filter(procedure_id__in=ids).delete()
+    WorkflowStep.objects.filter(procedure_id__in=ids).delete()
     Links = Procedure.agencies.through
     Links.objects.filter(procedure_id__in=ids).delete()
     agency_ids = dict(Agency.objects.values_list("code", "pk"))
-    tiers, fees, documents, links = [], [], [], []
+    tiers, fees, documents, steps, links = [], [], [], [], []
     for procedure, clean in zip(procedures, cleaned, strict=True):
         tiers += [ProcedureTier(procedure=procedure, tier=tier) for tier in clean.tiers]
         fees += [Fee(procedure=procedure, position=i, **f) for i, f in enumerate(clean.fees)]
@@ -365,11 +406,27 @@ def _replace_children(procedures: list[Procedure], cleaned: list[_Clean]) -> Non
             RequiredDocument(procedure=procedure, position=i, **d)
             for i, d in enumerate(clean.documents)
         ]
+        steps += [
+            WorkflowStep(
+                procedure=procedure,
+                position=i,
+                kind=step["kind"],
+                share=step["share"],
+                consulted_agency_id=agency_ids.get(step["consulted_agency"]),
+            )
+            for i, step in enumerate(clean.workflow)
+        ]
         links += [
             Links(procedure_id=procedure.pk, agency_id=agency_ids[code])
             for code in clean.agency_codes
         ]
-    for model, rows in ((ProcedureTier, tiers), (Fee, fees), (RequiredDocument, documents)):
+    children = (
+        (ProcedureTier, tiers),
+        (Fee, fees),
+        (RequiredDocument, documents),
+        (WorkflowStep, steps),
+    )
+    for model, rows in children:
         model.objects.bulk_create(rows, batch_size=1000)
     Links.objects.bulk_create(links, batch_size=2000)
 
@@ -429,6 +486,7 @@ def _json_record(item: Any, where: str) -> ProcedureRecord:
         data=item,
         fees=located(_("fee"), item.get("fees")),
         documents=located(_("document"), item.get("documents")),
+        workflow=located(_("step"), item.get("workflow_steps")),
     )
 
 
@@ -470,13 +528,21 @@ def procedure_as_dict(procedure: Procedure) -> dict[str, Any]:
             }
             for document in procedure.documents.all()
         ],
+        "workflow_steps": [
+            {
+                "kind": step.kind,
+                "share": step.share,
+                "consulted_agency": step.consulted_agency.code if step.consulted_agency else "",
+            }
+            for step in procedure.workflow_steps.all()
+        ],
         "form_fields": procedure.form_fields,
     }
 
 
 def for_export(procedures: QuerySet[Procedure]) -> QuerySet[Procedure]:
     return procedures.select_related("sector").prefetch_related(
-        "tier_links", "agencies", "fees", "documents"
+        "tier_links", "agencies", "fees", "documents", "workflow_steps__consulted_agency"
     )
 
 
@@ -492,6 +558,7 @@ PROCEDURE_SHEET = "Thủ tục"
 FEE_SHEET = "Phí và lệ phí"
 DOCUMENT_SHEET = "Thành phần hồ sơ"
 FIELD_SHEET = "Trường biểu mẫu"
+WORKFLOW_SHEET = "Quy trình xử lý"
 COLUMNS: dict[str, list[tuple[str, str]]] = {
     PROCEDURE_SHEET: [
         ("code", "Mã thủ tục"),
@@ -536,6 +603,12 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("validator", "Kiểm tra"),
         ("help_text", "Hướng dẫn"),
     ],
+    WORKFLOW_SHEET: [
+        ("procedure", "Mã thủ tục"),
+        ("kind", "Bước"),
+        ("share", "Tỷ lệ thời gian (%)"),
+        ("consulted_agency", "Cơ quan được lấy ý kiến"),
+    ],
 }
 
 
@@ -556,7 +629,13 @@ def read_xlsx(content: bytes) -> list[ProcedureRecord]:
     for record in records:  # a repeated code stays a record of its own, for checking to report
         by_code.setdefault(_text(record.data.get("code")), record)
     fields_by_code: dict[str, list[dict[str, Any]]] = {}
-    for sheet, attach in ((FEE_SHEET, "fees"), (DOCUMENT_SHEET, "documents"), (FIELD_SHEET, None)):
+    attached = (
+        (FEE_SHEET, "fees"),
+        (DOCUMENT_SHEET, "documents"),
+        (WORKFLOW_SHEET, "workflow"),
+        (FIELD_SHEET, None),
+    )
+    for sheet, attach in attached:
         for row in _sheet_rows(book, sheet, errors):
             owner = by_code.get(_text(row.data.get("procedure")))
             if owner is None:
@@ -640,6 +719,8 @@ def export_xlsx(procedures: QuerySet[Procedure]) -> bytes:
                 "choices": " | ".join(form_field.get("choices", [])),
             }
             _append(sheets[FIELD_SHEET], FIELD_SHEET, row)
+        for step in item["workflow_steps"]:
+            _append(sheets[WORKFLOW_SHEET], WORKFLOW_SHEET, {**step, "procedure": procedure.code})
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
