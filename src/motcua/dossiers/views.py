@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from motcua.catalog.models import Procedure
+from motcua.catalog.models import Level, Procedure
 from motcua.core.net import client_ip
-from motcua.dossiers import receipts, results, services, workflow
+from motcua.dossiers import panels, receipts, results, services, workflow
 from motcua.dossiers.forms import RatingForm, SubmissionForm, SupplementAnswerForm, WithdrawForm
 from motcua.dossiers.models import ResultDocument, Status
 from motcua.dossiers.queries import publicly_traceable, visible_to_applicant
@@ -144,8 +144,16 @@ def detail_page(request, dossier, forms=None, status=200):
         "supplement_form": forms.get("supplement") or SupplementAnswerForm(prefix="supplement"),
         "withdraw_form": forms.get("withdraw") or WithdrawForm(prefix="withdraw"),
         "rating_form": forms.get("rating") or RatingForm(prefix="rating"),
+        "panels": panels.render_panels(request, dossier),
     }
     return render(request, "dossiers/detail.html", context, status=status)
+
+
+def result_panel(request, dossier) -> dict | None:
+    """The signed result on the applicant's page, when it is delivered online (level 4)."""
+    if dossier.procedure.level < Level.PAYMENT:
+        return None
+    return {} if hasattr(dossier, "result") else None
 
 
 def lookup(request):

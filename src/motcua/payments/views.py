@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
 from motcua.core.net import client_ip
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.queries import visible_to_applicant
 from motcua.dossiers.receipts import lookup_url
 from motcua.payments import providers, services
@@ -25,6 +26,12 @@ def payments_of(user) -> QuerySet[Payment]:
     return Payment.objects.filter(dossier__in=visible_to_applicant(user)).select_related(
         "dossier", "dossier__procedure", "dossier__agency"
     )
+
+
+def dossier_panel(request: HttpRequest, dossier: Dossier) -> dict | None:
+    """The fees panel of the applicant's dossier page, for a dossier that owes something."""
+    fees = services.summary(dossier)
+    return {"fees": fees} if fees.amount else None
 
 
 def _provider(key: str) -> PaymentProvider:
