@@ -47,7 +47,7 @@ def test_the_layers_contract_is_kept():
 @pytest.mark.parametrize(
     ("module", "upward"),
     [
-        ("catalog/admin.py", "motcua.dossiers.admin"),
+        ("catalog/admin.py", "motcua.dossiers.models"),
         ("dossiers/services.py", "motcua.payments.services"),
         ("portal/views.py", "motcua.backoffice.views"),
         ("core/text.py", "motcua.agencies.models"),
