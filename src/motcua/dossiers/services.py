@@ -27,6 +27,7 @@ from motcua.dossiers.models import (
     Status,
     SupplementRequest,
 )
+from motcua.dossiers.reads import chain_of
 from motcua.dossiers.uploads import check_total, check_upload
 
 # The row's milestone field that the first move into a state sets.
@@ -68,17 +69,12 @@ def record(dossier: Dossier, to_status: str, actor=None, note: str = "") -> Even
         "dossier.status",
         dossier.code or f"draft:{dossier.pk}",
         actor,
-        chain=_chain(dossier),
+        chain=chain_of(dossier),
         from_status=from_status,
         to_status=to_status,
         note=note,
     )
     return event
-
-
-def _chain(dossier: Dossier) -> str:
-    """The audit chain of the dossier's agency: changes at different agencies never queue."""
-    return dossier.agency.code if dossier.agency_id else ""
 
 
 def submit(dossier: Dossier, actor=None, now: datetime.datetime | None = None) -> Dossier:
