@@ -167,7 +167,17 @@ class Dossier(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["agency", "status"]),
+            # The dossier list in its order (Meta.ordering), without a sort: for a
+            # supervisor, whose agencies span the province, and for one agency's officials.
+            models.Index(fields=["-submitted_at", "-created_at"], name="dossier_list_idx"),
+            models.Index(
+                fields=["agency", "-submitted_at", "-created_at"], name="dossier_agency_list_idx"
+            ),
+            # The inbox of one status (and any filter by agency and status): by deadline.
+            models.Index(
+                fields=["agency", "status", "due_date", "submitted_at"],
+                name="dossier_status_due_idx",
+            ),
             # The officials' inbox: an agency's open dossiers by deadline, without a sort.
             models.Index(
                 fields=["agency", "due_date", "submitted_at"],
