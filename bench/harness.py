@@ -8,7 +8,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 BASELINES = Path(__file__).with_name("baselines.json")
@@ -29,10 +29,16 @@ def setup_django() -> None:
 
 @contextmanager
 def fresh_database() -> Iterator[None]:
-    """A new, empty test database (SQLite in memory unless DATABASE_URL names another)."""
+    """A new, empty test database (SQLite in memory unless DATABASE_URL names another).
+
+    On PostgreSQL it is named after DATABASE_URL's with a `_scratch` suffix, never `test_…`:
+    the test suites of the same server own those names.
+    """
     from django.db import connection
 
-    name = connection.creation.create_test_db(verbosity=0)
+    if connection.vendor == "postgresql" and not connection.settings_dict["TEST"].get("NAME"):
+        connection.settings_dict["TEST"]["NAME"] = f"{connection.settings_dict['NAME']}_scratch"
+    name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         yield
     finally:
@@ -40,14 +46,41 @@ def fresh_database() -> Iterator[None]:
 
 
 @dataclass(frozen=True)
+class Ceiling:
+    """What a bare Django site (bench/ceiling) gives on this machine, measured in the same run:
+    a rate (/s) with the same concurrent clients or a latency (ms) of one request at a time."""
+
+    label: str
+    value: float
+    unit: str
+
+
+@dataclass(frozen=True)
 class Result:
-    """One measured figure: a median in `unit`, with its budget when it has one."""
+    """One measured figure: a median in `unit`, with its budget when it has one, and the
+    ceilings of the run it is compared with (those in the same unit)."""
 
     name: str
     median: float
     budget: float | None = None
     unit: str = "ms"
     higher_is_better: bool = False
+    ceilings: tuple[Ceiling, ...] = ()
+
+    def against(self, ceilings: list[Ceiling]) -> Result:
+        """This figure, compared with the ceilings in its unit."""
+        return replace(self, ceilings=tuple(c for c in ceilings if c.unit == self.unit))
+
+    def ceiling_ratios(self) -> str:
+        """How much of each ceiling the figure reaches: 1.00x would be as fast as the bare
+        site, whether the figure is a rate (median / ceiling) or a latency (ceiling / median)."""
+        ratios = [
+            f"{(self.median / c.value if self.higher_is_better else c.value / self.median):.2f}x"
+            f" {c.label} ({c.value:.2f} {c.unit})"
+            for c in self.ceilings
+            if c.value and self.median
+        ]
+        return ", " + ", ".join(ratios) if ratios else ""
 
     def report(self) -> str:
         baseline = json.loads(BASELINES.read_text()).get(self.name) if BASELINES.exists() else None
@@ -61,7 +94,10 @@ class Result:
             verdict = "within" if self.within_budget else "OUTSIDE"
             bound = "at least" if self.higher_is_better else "at most"
             budget = f", {verdict} budget ({bound} {self.budget:g} {self.unit})"
-        return f"{self.name}: median {self.median:.2f} {self.unit}, {ratio}{budget}"
+        return (
+            f"{self.name}: median {self.median:.2f} {self.unit}, {ratio}"
+            f"{self.ceiling_ratios()}{budget}"
+        )
 
     @property
     def within_budget(self) -> bool:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+WORKERS = 4  # gunicorn workers of every served site, the ceiling's included
 
 
 def environment(workdir: Path, database_url: str, **extra: str) -> dict[str, str]:
@@ -43,13 +44,15 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 @contextmanager
-def served(env: dict[str, str], workdir: Path, workers: int = 4) -> Iterator[str]:
-    """gunicorn serving the site; yields its base URL and stops it afterwards."""
+def served(
+    env: dict[str, str], workdir: Path, workers: int = WORKERS, app: str = "motcua.wsgi"
+) -> Iterator[str]:
+    """gunicorn serving the site (or `app`); yields its base URL and stops it afterwards."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "motcua.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers)],
+        [str(BIN / "gunicorn"), app, "-b", f"127.0.0.1:{port}", "-w", str(workers)],
         env=env,
         cwd=workdir,
         stdout=subprocess.DEVNULL,
