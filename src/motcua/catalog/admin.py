@@ -53,7 +53,7 @@ class WorkflowStepFormSet(forms.BaseInlineFormSet):
 
 
 class WorkflowStepInline(admin.TabularInline):
-    """The procedure's own workflow, edited with the procedure."""
+    """The procedure's time plan, edited with the procedure."""
 
     model = WorkflowStep
     formset = WorkflowStepFormSet

@@ -208,10 +208,11 @@ class StepKind(models.TextChoices):
 
 
 class WorkflowStep(models.Model):
-    """One step of a procedure's own workflow, with its share of the processing time.
+    """One step of a procedure's time plan, with its share of the processing time.
 
-    A procedure without steps follows workflow.DEFAULT_STEPS; the shares of a procedure's
-    steps add up to 100 % (check_shares).
+    The steps plan the time (each step's last day) and name the agencies that may be consulted;
+    what may be done next is the workflow table's alone. A procedure without steps follows
+    workflow.DEFAULT_STEPS; the shares of a procedure's steps add up to 100 % (check_shares).
     """
 
     procedure = models.ForeignKey(
@@ -236,8 +237,8 @@ class WorkflowStep(models.Model):
     class Meta:
         # The table of the dossiers app, where the model began: moved without copying a row.
         db_table = "dossiers_workflowstep"
-        verbose_name = _("workflow step")
-        verbose_name_plural = _("workflow steps")
+        verbose_name = _("step of the time plan")
+        verbose_name_plural = _("time plan: steps and their share of the processing time")
         ordering = ["procedure", "position", "pk"]
 
     def __str__(self) -> str:
