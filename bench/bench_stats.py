@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 from bench_inbox import _drop_constraints_and_indexes
+from ceiling import measure as ceiling
 from harness import Result, median_ms
 from live_site import environment, fresh_postgres_database, manage, served
 
@@ -175,10 +176,12 @@ def run() -> list[Result]:
                 print(f"bench_stats: rebuild_stats counted them in {rebuilt:.1f} s", flush=True)
                 _sizes(db)
                 with served(env, workdir) as base:
-                    return [
-                        *_measure(db, base),
-                        Result("stats_rebuild_10m_postgresql", rebuilt, unit="s"),
-                    ]
+                    measured = _measure(db, base)
+        ceilings = ceiling.measure()  # the HTTP figures against it, not the SQL baseline
+        return [
+            *(r if "sql" in r.name else r.against(ceilings) for r in measured),
+            Result("stats_rebuild_10m_postgresql", rebuilt, unit="s"),
+        ]
     finally:
         with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
