@@ -12,7 +12,7 @@ from weasyprint import HTML
 from motcua.accounts.models import Role
 from motcua.core.models import AuditEntry
 from motcua.dossiers.models import Dossier, ResultDocument, Status
-from tests.test_backoffice import dossier_in
+from tests.factories import dossier_in
 
 NUL_MESSAGE = "chứa ký tự không được phép"
 
@@ -181,3 +181,9 @@ def test_a_damaged_pdf_as_result_is_refused_on_the_page(client, staff, marriage,
     )
     assert "PDF bị hỏng hoặc không đầy đủ" in response.content.decode()
     assert_unchanged(dossier)
+
+
+def test_a_token_request_with_a_name_longer_than_any_account_is_refused_by_its_field(api, db):
+    response = api.post("/api/v1/auth/token", {"username": "a" * 300, "password": "x"})
+    assert response.status_code == 400 and "username" in response.json()
+    assert "254" in response.json()["username"][0]

@@ -15,7 +15,7 @@ from motcua.core.net import ClientAddressThrottle
 
 
 class TokenRequest(serializers.Serializer):
-    username = serializers.CharField(help_text="Username, phone number or e-mail.")
+    username = serializers.CharField(max_length=254, help_text="Username, phone number or e-mail.")
     password = serializers.CharField(style={"input_type": "password"})
     otp = serializers.CharField(
         required=False,
