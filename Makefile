@@ -12,7 +12,7 @@ CHARTJS_INTEGRITY := sha512-hJyniucsFmq//EvXYvJ6c6mahPoI3kaxdjVH8awTaJ/fDNWeSqqq
 CHARTJS_DIR := src/motcua/stats/static/stats/vendor
 CHARTJS_STAMP := $(CHARTJS_DIR)/.chart.js-$(CHARTJS_VERSION)-nomap
 
-.PHONY: install run test bench lint format messages
+.PHONY: install run dev setup test bench lint format messages openapi
 
 install: $(INSTALLED) $(MESSAGES) $(CHARTJS_STAMP)
 
@@ -38,7 +38,7 @@ $(CHARTJS_STAMP):
 %.mo: %.po $(INSTALLED)
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
-# Without a merchant of its own (VNPAY_TMN_CODE unset), `make run` pays through the gateway
+# Without a merchant of its own (VNPAY_TMN_CODE unset), the site pays through the gateway
 # simulator, started alongside and stopped with the server.
 SANDBOX_URL := http://127.0.0.1:8001
 SANDBOX_SECRET := sandbox-only-not-a-secret
@@ -47,10 +47,28 @@ SANDBOX := VNPAY_TMN_CODE=MOTCUA01 VNPAY_HASH_SECRET=$(SANDBOX_SECRET) \
 	VNPAY_API_URL=$(SANDBOX_URL)/merchant_webapi/api/transaction \
 	VNPAY_STATEMENT_URL=$(SANDBOX_URL)/merchant_webapi/statement
 
-run: install
+# `make run` serves with gunicorn, as a province would, with a long listen queue so that a burst
+# of submissions waits instead of being reset; `make dev` serves with Django's development
+# server, which reloads on every change. Both share the set-up and the companions below.
+GUNICORN := $(BIN)/gunicorn motcua.wsgi --bind 127.0.0.1:8000 --workers 3 --backlog 2048 \
+	--timeout 120 --access-logfile -
+RUNSERVER := $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+run: setup
+	$(call serve,$(GUNICORN))
+
+dev: setup
+	$(call serve,$(RUNSERVER))
+
+# The database migrated, the demo certificate made and the demo province loaded once.
+setup: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py make_demo_certificate
 	$(DEV) $(BIN)/python manage.py load_demo --if-empty
+
+# Serve with $(1), beside a Celery worker (with its schedule) and, without a merchant of its
+# own, the payment sandbox; all of them stop with the server.
+define serve
 	@if [ -z "$$VNPAY_TMN_CODE" ]; then \
 		export $(SANDBOX); \
 		$(BIN)/python -m motcua.payments.simulator --port 8001 --tmn-code MOTCUA01 \
@@ -60,10 +78,15 @@ run: install
 	$(DEV) $(BIN)/celery -A motcua worker --beat --pool solo --loglevel WARNING & \
 	pids="$$pids $$!"; \
 	trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
-	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV) $(1)
+endef
 
 test: install
 	$(BIN)/pytest
+
+# The API's contract (docs/openapi.yaml), regenerated after a change to the API; CI checks it.
+openapi: install
+	.ci/openapi
 
 bench: install
 	$(BIN)/python bench/run.py
