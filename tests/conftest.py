@@ -1,4 +1,7 @@
 import io
+import selectors
+import subprocess
+import sys
 
 import pytest
 from django.core.cache import cache
@@ -7,7 +10,9 @@ from django.db import connection, transaction
 from django.test import Client
 
 from motcua.accounts.models import Role, User
+from motcua.dossiers.models import Dossier
 from tests import factories, second_factor
+from tests.payment_sandbox import GATEWAY, IPN_PATH, SECRET, TMN_CODE, Sandbox
 
 
 @pytest.fixture(autouse=True)
@@ -160,3 +165,119 @@ def staff(province):
     people["supervisor_district"] = factories.official(province["district"], Role.SUPERVISOR)
     people["supervisor_justice"] = factories.official(province["justice"], Role.SUPERVISOR)
     return people
+
+
+@pytest.fixture
+def dossier(signed_in, marriage):
+    """A marriage dossier the signed-in citizen submitted through the page."""
+    signed_in.post(f"/thu-tuc/{marriage.code}/nop/", factories.form_data(marriage))
+    return Dossier.objects.get()
+
+
+@pytest.fixture
+def official(django_user_model, province):
+    """A specialist of commune A."""
+    return django_user_model.objects.create_user(
+        "chuyenvien", password="x", kind="official", role="specialist", agency=province["commune_a"]
+    )
+
+
+def _named(person, name: str):
+    person.full_name = name
+    person.save(update_fields=["full_name"])
+    return person
+
+
+@pytest.fixture
+def people(staff):
+    """The officials of commune A, each with a one-word name that a wrapped cell keeps whole."""
+    names = {
+        Role.DESK_OFFICER: "Thu",
+        Role.HEAD_OF_DIVISION: "Hải",
+        Role.SPECIALIST: "Lan",
+        Role.LEADER: "Quang",
+    }
+    return {role: _named(staff[("commune_a", role)], name) for role, name in names.items()}
+
+
+# ---------------------------------------------------------------- payments
+
+
+@pytest.fixture
+def gateway(settings):
+    """A configured gateway; starting a payment only builds its URL, it calls nobody."""
+    settings.PAYMENT_PROVIDERS = GATEWAY
+    settings.PAYMENT_PROVIDER = "vnpay"
+
+
+@pytest.fixture
+def fee_dossier(fee_procedure, citizen):
+    """A criminal record dossier with its fee and three copies' charge to pay."""
+    return factories.submitted(fee_procedure, citizen, ho_ten="Trần Văn Bình", so_ban=3)
+
+
+@pytest.fixture(scope="session")
+def sandbox_url():
+    """The simulator, started once for the run on a free port, stopped at the end."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "motcua.payments.simulator",
+            "--port",
+            "0",
+            "--tmn-code",
+            TMN_CODE,
+            "--secret",
+            SECRET,
+            "--quiet",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    if not selector.select(timeout=30):
+        process.kill()
+        pytest.fail("the gateway simulator did not start within 30 seconds")
+    first_line = process.stdout.readline().split()
+    assert first_line and first_line[0] == "SANDBOX", first_line
+    yield first_line[1]
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def sandbox(sandbox_url, transactional_db, live_server, settings) -> Sandbox:
+    """A fresh simulator state whose IPN calls reach this test's live server."""
+    gateway = Sandbox(sandbox_url)
+    gateway.control("reset", ipn_url=f"{live_server.url}{IPN_PATH}")
+    settings.PAYMENT_PROVIDERS = gateway.provider_settings()
+    settings.PAYMENT_PROVIDER = "vnpay"
+    return gateway
+
+
+@pytest.fixture
+def fee_procedure(province):
+    """A level-4 procedure with a fee and a charge per copy asked for in its form."""
+    return factories.procedure(
+        "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam",
+        code="1.001234",
+        sector="Lý lịch tư pháp",
+        tier="department",
+        agencies=[province["justice"]],
+        level=4,
+        form_fields=[
+            {"name": "ho_ten", "label": "Họ và tên", "type": "text", "required": True},
+            {"name": "so_ban", "label": "Số bản sao", "type": "integer", "required": False},
+        ],
+        fees=[
+            {"kind": "fee", "description": "Lệ phí cấp Phiếu lý lịch tư pháp", "amount": 200000},
+            {
+                "kind": "charge",
+                "description": "Phí cấp thêm bản",
+                "amount": 5000,
+                "per_field": "so_ban",
+            },
+        ],
+    )

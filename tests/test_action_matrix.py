@@ -25,7 +25,7 @@ from motcua.core.models import AuditEntry
 from motcua.dossiers import services, workflow
 from motcua.dossiers.models import Dossier, Rating, Status
 from motcua.payments.models import Payment
-from tests.test_submission import PDF
+from tests.factories import PDF
 
 OWN, OTHER = "commune_a", "commune_b"
 PROCESSING = [Role.DESK_OFFICER, Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER]

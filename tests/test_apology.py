@@ -9,8 +9,7 @@ from motcua.accounts.models import Role
 from motcua.backoffice import apology
 from motcua.backoffice.models import Apology
 from motcua.dossiers.models import Status
-from tests.factories import official
-from tests.test_backoffice import dossier_in
+from tests.factories import dossier_in, official
 
 
 @pytest.fixture

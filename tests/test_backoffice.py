@@ -5,10 +5,10 @@ from rest_framework.test import APIClient
 
 from motcua.accounts.models import Role
 from motcua.core.models import AuditEntry
-from motcua.dossiers import services, workflow
-from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers import workflow
+from motcua.dossiers.models import Status
 from motcua.dossiers.workflow import TRANSITIONS
-from tests.factories import official
+from tests.factories import dossier_in
 
 SOURCE = {
     "accept": Status.SUBMITTED,
@@ -29,21 +29,6 @@ SOURCE = {
 # matrix in test_liaison.py, every other door in test_action_matrix.py.
 OFFICIAL_ACTIONS = sorted(workflow.OFFICIAL_ACTIONS)
 ROLES = [r for r in Role.values if r != Role.SUPERVISOR]
-
-
-def dossier_in(marriage, citizen, agency, status):
-    """A dossier of `agency` put straight into `status`; a paused one through a real pause,
-    so that resuming finds what it gives back."""
-    draft, _ = services.start_draft(
-        procedure=marriage, agency=agency, applicant=citizen, form_data={"ho_ten": "Bình"}
-    )
-    dossier = services.submit(draft)
-    direct = Status.PROCESSING if status == Status.PAUSED else status
-    Dossier.objects.filter(pk=dossier.pk).update(status=direct)
-    if status == Status.PAUSED:
-        leader = official(agency, Role.LEADER, f"pausing-leader-{dossier.pk}")
-        services.perform(dossier, "pause", leader, reason="Chờ kết quả giám định")
-    return Dossier.objects.get(pk=dossier.pk)
 
 
 def body_for(action, agency_key, staff):

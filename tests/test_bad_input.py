@@ -12,7 +12,7 @@ from weasyprint import HTML
 from motcua.accounts.models import Role
 from motcua.core.models import AuditEntry
 from motcua.dossiers.models import Dossier, ResultDocument, Status
-from tests.test_backoffice import dossier_in
+from tests.factories import dossier_in
 
 NUL_MESSAGE = "chứa ký tự không được phép"
 

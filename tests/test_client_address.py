@@ -2,7 +2,6 @@
 and behind our own proxies the address they saw is the one counted, locked out and logged."""
 
 # The payment fixtures are imported by name, and the tests take them as arguments.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -11,8 +10,6 @@ from axes.models import AccessAttempt
 from rest_framework.test import APIClient
 
 from motcua.payments.models import Payment
-from tests.test_payments import dossier, gateway  # noqa: F401  (fixtures)
-from tests.test_payments_sandbox import fee_procedure  # noqa: F401  (fixtures)
 
 PROXY = "10.0.0.2"
 
@@ -89,10 +86,10 @@ def test_the_login_lockout_records_the_same_address(client, db, settings, truste
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [expected]
 
 
-def test_the_payment_records_the_same_address(signed_in, gateway, dossier, settings):
+def test_the_payment_records_the_same_address(signed_in, gateway, fee_dossier, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     signed_in.post(
-        f"/thanh-toan/ho-so/{dossier.code}/",
+        f"/thanh-toan/ho-so/{fee_dossier.code}/",
         HTTP_X_FORWARDED_FOR="198.51.100.4, 203.0.113.7",
         REMOTE_ADDR=PROXY,
     )

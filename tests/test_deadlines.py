@@ -8,8 +8,7 @@ import pytest
 from motcua.accounts.models import Role
 from motcua.dossiers.deadlines import timeliness
 from motcua.dossiers.models import Status
-from tests.factories import official
-from tests.test_backoffice import dossier_in
+from tests.factories import dossier_in, official
 
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 DUE = datetime.date(2025, 3, 10)

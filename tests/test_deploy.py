@@ -2,9 +2,7 @@
 
 import os
 import shlex
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -12,53 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-
-
-def production_env(tmp_path: Path) -> dict[str, str]:
-    test_only = {"DJANGO_SETTINGS_MODULE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {k: v for k, v in os.environ.items() if k not in test_only}
-    env.update(
-        DEBUG="0",
-        SECRET_KEY="deployment-test-" + "x" * 40,
-        AUDIT_KEY="deployment-test-audit-" + "x" * 40,
-        ALLOWED_HOSTS="dichvucong.example.gov.vn",
-        CSRF_TRUSTED_ORIGINS="https://dichvucong.example.gov.vn",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'motcua.sqlite3'}",
-        VAR_DIR=str(tmp_path),
-        TRUST_X_FORWARDED_PROTO="1",
-        SECURE_SSL_REDIRECT="1",
-        SECURE_HSTS_SECONDS="31536000",
-        DJANGO_SETTINGS_MODULE="motcua.settings",
-    )
-    return env
-
-
-def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def fetch(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers={"Host": "dichvucong.example.gov.vn", **headers})
-    opener = urllib.request.build_opener(NoRedirect)
-    try:
-        with opener.open(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+from tests.environment import BIN, ROOT, fetch, free_port, manage, production_env
 
 
 def wait_until_served(base: str, host: str, seconds: float = 120) -> None:
@@ -76,11 +28,6 @@ def wait_until_served(base: str, host: str, seconds: float = 120) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 @pytest.fixture

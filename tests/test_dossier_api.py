@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from motcua.accounts.models import ApiToken
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, Status
-from tests.test_submission import PDF
+from tests.factories import PDF
 
 PASSWORD = "hoa-sen-tren-song"
 

@@ -7,28 +7,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.dossiers import services
-from motcua.dossiers.models import Dossier, Rating, Status
+from motcua.dossiers.models import Rating, Status
 from motcua.dossiers.workflow import TransitionRefused
-from tests.test_submission import PDF, form_data
+from tests.factories import PDF
 
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def at(*args):
     return datetime.datetime(*args, tzinfo=HUE)
-
-
-@pytest.fixture
-def dossier(signed_in, marriage):
-    signed_in.post(f"/thu-tuc/{marriage.code}/nop/", form_data(marriage))
-    return Dossier.objects.get()
-
-
-@pytest.fixture
-def official(django_user_model, province):
-    return django_user_model.objects.create_user(
-        "chuyenvien", password="x", kind="official", role="specialist", agency=province["commune_a"]
-    )
 
 
 def test_supplement_round_trip(signed_in, dossier, official):
@@ -124,7 +111,8 @@ def test_a_decided_dossier_cannot_be_withdrawn(signed_in, dossier, official):
 
 
 def test_rating_after_the_result_once(signed_in, dossier, official):
-    assert signed_in.post(f"/ho-so/{dossier.code}/danh-gia/", {"rating-level": "satisfied"})
+    early = signed_in.post(f"/ho-so/{dossier.code}/danh-gia/", {"rating-level": "satisfied"})
+    assert early.status_code == 302 and early["Location"] == f"/ho-so/{dossier.code}/"
     assert not Rating.objects.exists(), "no rating before the result"
     services.record(dossier, Status.RETURNED, official)
     page = signed_in.get(f"/ho-so/{dossier.code}/").content.decode()

@@ -6,8 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from motcua.accounts.models import Role
 from motcua.core.models import AuditEntry
 from motcua.dossiers.models import Dossier, Status
-from tests.factories import official
-from tests.test_submission import PDF
+from tests.factories import PDF, official
 
 
 @pytest.fixture

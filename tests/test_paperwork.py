@@ -1,63 +1,25 @@
 """The official forms of the one-stop process, in the edition in force on the receipt date."""
 
 import datetime
-import io
-import unicodedata
 from zoneinfo import ZoneInfo
 
 import pytest
-from pypdf import PdfReader
 
 from motcua.accounts.models import Role
 from motcua.backoffice import paperwork
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, Event, Status
-from tests.test_backoffice import dossier_in
+from tests.factories import dossier_in, local, received
+from tests.factories import flat_pdf_text as pdf_text
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 CONTROL_2018 = "Phiếu kiểm soát quá trình giải quyết hồ sơ"
 STOP_2025 = "Thông báo dừng giải quyết hồ sơ"
 
 
-def local(*parts: int) -> datetime.datetime:
-    return datetime.datetime(*parts, tzinfo=HCM)
-
-
-def pdf_text(content: bytes) -> str:
-    """The PDF's text in composed form, whitespace collapsed: table cells wrap their lines."""
-    pages = PdfReader(io.BytesIO(content)).pages
-    text = unicodedata.normalize("NFC", "\n".join(page.extract_text() for page in pages))
-    return " ".join(text.split())
-
-
 def has(text: str, written: str) -> bool:
     """Whether `written` is in the text; titles are printed in capitals."""
     return written.upper() in text.upper()
-
-
-def received(dossier: Dossier, at: datetime.datetime, due: datetime.date) -> Dossier:
-    """Move the dossier's receipt, and its first step, to `at`."""
-    Dossier.objects.filter(pk=dossier.pk).update(submitted_at=at, due_date=due)
-    dossier.events.filter(to_status=Status.SUBMITTED).update(at=at)
-    return Dossier.objects.get(pk=dossier.pk)
-
-
-def named(person, name: str):
-    person.full_name = name
-    person.save(update_fields=["full_name"])
-    return person
-
-
-@pytest.fixture
-def people(staff):
-    """The officials of commune A, each with a one-word name that a wrapped cell keeps whole."""
-    names = {
-        Role.DESK_OFFICER: "Thu",
-        Role.HEAD_OF_DIVISION: "Hải",
-        Role.SPECIALIST: "Lan",
-        Role.LEADER: "Quang",
-    }
-    return {role: named(staff[("commune_a", role)], name) for role, name in names.items()}
 
 
 @pytest.fixture

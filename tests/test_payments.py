@@ -3,7 +3,6 @@ what the desk may do before it is paid, the signature scheme, and the API."""
 
 # The shared fixtures (the simulator, a procedure with fees) are imported by name, and the
 # tests take them as arguments of the same name.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ import hmac
 import json
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -26,34 +25,17 @@ from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.workflow import TransitionRefused
 from motcua.payments import services, states
 from motcua.payments import vnpay_signing as wire
-from motcua.payments.indicators import online_payment_rate
 from motcua.payments.models import Payment, PaymentStatus
 from motcua.payments.receipts import amount_in_words
+from motcua.stats.indicators import summary
 from tests import factories
-from tests.test_payments_sandbox import fee_procedure, submitted, vi  # noqa: F401  (fixtures)
-
-GATEWAY = {
-    "vnpay": {
-        "CLASS": "motcua.payments.vnpay.VnpayProvider",
-        "TMN_CODE": "MOTCUA01",
-        "HASH_SECRET": "unit-test-secret",
-        "PAY_URL": "https://sandbox.example.vn/paymentv2/vpcpay.html",
-        "API_URL": "https://sandbox.example.vn/merchant_webapi/api/transaction",
-        "STATEMENT_URL": "",
-    }
-}
+from tests.factories import submitted, vi
+from tests.payment_sandbox import GATEWAY
 
 
 @pytest.fixture
-def gateway(settings):
-    """A configured gateway; starting a payment only builds its URL, it calls nobody."""
-    settings.PAYMENT_PROVIDERS = GATEWAY
-    settings.PAYMENT_PROVIDER = "vnpay"
-
-
-@pytest.fixture
-def dossier(fee_procedure, citizen):
-    return submitted(fee_procedure, citizen, ho_ten="Trần Văn Bình", so_ban=3)
+def dossier(fee_dossier):
+    return fee_dossier
 
 
 def paid(dossier: Dossier) -> Payment:
@@ -336,10 +318,14 @@ def test_the_online_payment_rate(gateway, fee_procedure, citizen, marriage):
     first = submitted(fee_procedure, citizen, so_ban=1)
     submitted(fee_procedure, citizen, so_ban=2)
     submitted(marriage, citizen)  # no fees: not counted
-    paid(first)
-    rate = online_payment_rate(Dossier.objects.all())
-    assert (rate.paid_online, rate.with_fees, rate.percent) == (1, 2, 50.0)
-    assert online_payment_rate(Dossier.objects.none()).percent is None
+    payment = services.start(first, citizen, client_ip="127.0.0.1")
+    with transaction.atomic():
+        services.move(payment, PaymentStatus.PAID, via="test")  # as a confirmed IPN settles it
+    today = timezone.localdate()
+    rate = summary(today, today)["dossiers"]
+    assert (rate["paid_online"], rate["with_fee"], rate["online_payment_rate"]) == (1, 2, 50.0)
+    before = today - datetime.timedelta(days=1)
+    assert summary(before, before)["dossiers"]["online_payment_rate"] is None
 
 
 def test_the_sweep_is_a_periodic_task_of_the_worker(settings):

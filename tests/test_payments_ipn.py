@@ -4,7 +4,6 @@ and the e-receipt."""
 
 # The shared fixtures (the simulator, a procedure with fees) are imported by name, and the
 # tests take them as arguments of the same name.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -23,17 +22,8 @@ from motcua.core.models import AuditEntry
 from motcua.payments import services, tasks
 from motcua.payments.models import Payment, PaymentStatus
 from motcua.payments.signals import payment_settled
-from tests.test_payments_sandbox import (  # noqa: F401  (fixtures)
-    IPN_PATH,
-    begin,
-    exchange,
-    fee_procedure,
-    path_of,
-    sandbox,
-    sandbox_url,
-    submitted,
-    vi,
-)
+from tests.factories import submitted, vi
+from tests.payment_sandbox import IPN_PATH, begin, exchange, path_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DUE = 210_000  # 200.000 đồng, and 2 copies at 5.000 đồng

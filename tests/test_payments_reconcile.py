@@ -2,7 +2,6 @@
 
 # The shared fixtures (the simulator, a procedure with fees) are imported by name, and the
 # tests take them as arguments of the same name.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -15,15 +14,8 @@ from django.utils import timezone, translation
 from motcua.payments import providers
 from motcua.payments.models import Payment, PaymentStatus
 from motcua.payments.reconcile import KINDS
-from tests.test_payments_sandbox import (  # noqa: F401  (fixtures)
-    begin,
-    fee_procedure,
-    sandbox,
-    sandbox_url,
-    signed_pay_url,
-    submitted,
-    vi,
-)
+from tests.factories import submitted, vi
+from tests.payment_sandbox import begin, signed_pay_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

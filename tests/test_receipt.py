@@ -1,14 +1,10 @@
 """The receipt (form 01 of Circular 01/2018/TT-VPCP) a citizen downloads after submitting online."""
 
-import io
-import unicodedata
-
 import pytest
-from pypdf import PdfReader
 
 from motcua.dossiers import receipts
 from motcua.dossiers.models import Dossier, Status
-from tests.test_submission import form_data
+from tests.factories import form_data, pdf_text
 
 
 @pytest.fixture
@@ -19,12 +15,6 @@ def submitted(signed_in, marriage):
 
 def receipt_path(code) -> str:
     return f"/ho-so/{code}/giay-tiep-nhan.pdf"
-
-
-def pdf_text(content: bytes) -> str:
-    """The PDF's text in composed form, as the procedure names are written."""
-    pages = PdfReader(io.BytesIO(content)).pages
-    return unicodedata.normalize("NFC", "\n".join(page.extract_text() for page in pages))
 
 
 def test_the_receipt_is_a_pdf_with_the_code_the_date_and_the_procedure(

@@ -6,10 +6,8 @@ import datetime
 from motcua.accounts.models import Role
 from motcua.core.models import AuditEntry
 from motcua.dossiers.models import Status
-from tests.test_backoffice import dossier_in
-from tests.test_paperwork import local, pdf_text, people, received  # noqa: F401  (fixture)
-
-# ruff: noqa: F811
+from tests.factories import dossier_in, local, received
+from tests.factories import flat_pdf_text as pdf_text
 
 REGISTER = "/mot-cua/so-theo-doi.pdf"
 JUNE = {"from": "2020-06-01", "to": "2020-06-30"}

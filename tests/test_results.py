@@ -7,21 +7,16 @@ import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.general import load_cert_from_pemder
-from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
 from weasyprint import HTML
 
 from motcua.accounts.models import Role
 from motcua.core.models import AuditEntry
 from motcua.dossiers import results, services
-from motcua.dossiers.models import ResultDocument, Status
-from tests.test_backoffice import dossier_in
-from tests.test_receipt import pdf_text
+from motcua.dossiers.models import Status
+from tests.factories import dossier_in, pdf_text, signature_status, stored
 
 
 @pytest.fixture
@@ -31,18 +26,6 @@ def approved(staff, marriage, citizen, province):
     marriage.save()
     dossier = dossier_in(marriage, citizen, province["commune_a"], Status.AWAITING_APPROVAL)
     return services.perform(dossier, "approve", staff[("commune_a", Role.LEADER)])
-
-
-def signature_status(content: bytes):
-    """pyHanko's own verdict on the file's one signature, trusting the suite's certificate."""
-    trusted = ValidationContext(trust_roots=[load_cert_from_pemder(settings.SIGNING_CERT_FILE)])
-    [signature] = PdfFileReader(io.BytesIO(content)).embedded_signatures
-    return results.off_loop(lambda: validate_pdf_signature(signature, trusted))
-
-
-def stored(document: ResultDocument) -> bytes:
-    with document.file.open("rb") as handle:
-        return handle.read()
 
 
 def test_approving_issues_a_signed_result(approved, staff):

@@ -12,7 +12,7 @@ from motcua.demo import lifecycle
 from motcua.dossiers import deadlines, services, workflow
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.stats.models import DossierFact
-from tests.test_backoffice import dossier_in
+from tests.factories import dossier_in
 
 
 @pytest.mark.parametrize("days_before_due", [5, 1, 0, -1, -4])

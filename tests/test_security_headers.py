@@ -2,7 +2,6 @@
 never stored by a browser or a proxy, while static files and public pages stay cacheable."""
 
 # The dossier fixture is imported by name, and the tests take it as an argument.
-# ruff: noqa: F811
 
 import re
 from pathlib import Path
@@ -11,7 +10,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from motcua.accounts.authentication import issue_token
-from tests.test_dossier_life import dossier  # noqa: F401  (fixture)
 
 SOURCES = Path(__file__).resolve().parent.parent / "src" / "motcua"
 # A <script> element that holds code (no src, not a JSON data block), or an on…= handler.

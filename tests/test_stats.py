@@ -2,19 +2,19 @@
 moments (the clock is set by the test)."""
 
 import datetime
-import importlib
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from motcua.accounts.models import Role, User
+from motcua.accounts.models import Role
 from motcua.dossiers import services
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.stats import indicators
 from motcua.stats.indicators import Span, rate, split, summary
 from motcua.stats.models import Target
+from tests.factories import official, seed_targets
 
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 D = datetime.date
@@ -37,25 +37,9 @@ def clock(monkeypatch):
     return clock
 
 
-def seed_targets():
-    """Resolution 17's targets as the migration adds them (a flushing test may have run)."""
-    seed = importlib.import_module("motcua.stats.migrations.0002_resolution_17_targets")
-    for year, online_rate in seed.TARGETS:
-        Target.objects.get_or_create(
-            year=year, defaults={"online_rate": online_rate, "basis": seed.BASIS}
-        )
-    return seed
-
-
 @pytest.fixture
 def targets(db):
     return seed_targets()
-
-
-def official(agency, role):
-    return User.objects.create_user(
-        f"{role}-{agency.code}", password="x", kind="official", role=role, agency=agency
-    )
 
 
 @pytest.fixture

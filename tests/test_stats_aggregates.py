@@ -20,8 +20,7 @@ from motcua.stats import aggregates
 from motcua.stats.aggregates import TABLES
 from motcua.stats.indicators import summary
 from motcua.stats.models import AgencyDay, AgencyMonth, DossierFact, ProcedureMonth
-from tests.test_stats import official
-from tests.test_submission import PDF
+from tests.factories import PDF, official
 
 TODAY = timezone.localdate
 

@@ -1,15 +1,11 @@
 """GET /api/v1/stats/summary over HTTP: who sees what, bad queries, and the documented shape."""
 
-import datetime
-
 import pytest
 from rest_framework.test import APIClient
 
 from motcua.accounts.models import Role
-from motcua.dossiers import services
-from motcua.dossiers.models import Channel
 from motcua.stats.api import StatsSummarySerializer
-from tests.test_stats import official, seed_targets
+from tests.factories import official, period, receive_three
 
 URL = "/api/v1/stats/summary"
 
@@ -19,32 +15,9 @@ def api():
     return APIClient()
 
 
-def receive_three(catalog, province, citizen) -> datetime.date:
-    """Two marriages at commune A (one online), a criminal record at the Justice department."""
-    seed_targets()
-    for agency, procedure, channel in (
-        ("commune_a", "marriage", Channel.ONLINE),
-        ("commune_a", "marriage", Channel.DESK),
-        ("justice", "criminal_record", Channel.ONLINE),
-    ):
-        draft, _ = services.start_draft(
-            procedure=catalog[procedure],
-            agency=province[agency],
-            applicant=citizen,
-            form_data={},
-            channel=channel,
-        )
-        services.submit(draft)
-    return datetime.date.today()
-
-
 @pytest.fixture
 def received(catalog, province, citizen):
     return receive_three(catalog, province, citizen)
-
-
-def period(day: datetime.date, **extra) -> dict:
-    return {"from": day.replace(month=1, day=1).isoformat(), "to": day.isoformat(), **extra}
 
 
 def test_anyone_reads_the_province_without_the_per_agency_tables(api, received):

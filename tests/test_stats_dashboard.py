@@ -2,34 +2,21 @@
 dashboard and the portal's public summary, on dossiers registered through the real services."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.utils import translation
 
 from motcua.accounts.models import Role, User
-from motcua.dossiers import services
-from motcua.dossiers.models import Channel, Dossier
+from motcua.dossiers.models import Channel
 from motcua.stats import indicators, views
 from motcua.stats.models import Target
 from tests import factories
+from tests.factories import register
 
 D = datetime.date
 JANUARY = {"from": "2020-01-01", "to": "2020-01-31"}
 DASHBOARD = "/mot-cua/thong-ke/"
 PUBLIC = "/thong-ke/"
-
-
-def at_nine(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(9), ZoneInfo(settings.TIME_ZONE))
-
-
-def register(procedure, agency, applicant, day: datetime.date, channel: str) -> Dossier:
-    draft, _ = services.start_draft(
-        procedure=procedure, agency=agency, applicant=applicant, form_data={}, channel=channel
-    )
-    return services.submit(draft, now=at_nine(day))
 
 
 def official(username: str, agency, role: str = Role.SUPERVISOR) -> User:

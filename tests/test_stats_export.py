@@ -11,8 +11,7 @@ from rest_framework.test import APIClient
 from motcua.accounts.models import Role
 from motcua.stats import export
 from motcua.stats.export import CSV_HEADINGS, HEADING_ROW
-from tests.test_stats import official
-from tests.test_stats_api import period, receive_three
+from tests.factories import official, period, receive_three
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """Submitting a dossier online over HTTP, with every bad input a citizen can make."""
 
-import base64
 import datetime
 import re
 from zoneinfo import ZoneInfo
@@ -10,31 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.dossiers import services
 from motcua.dossiers.models import Attachment, Dossier, Status
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-# A 1×1 PNG picture.
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
-
-
-def pdf(name="to-khai.pdf", size=0):
-    return SimpleUploadedFile(name, PDF + b"0" * size, content_type="application/pdf")
-
-
-def form_data(marriage, **changes):
-    document = marriage.documents.order_by("pk").first()
-    data = {
-        "token": "t-1",
-        "agency": "000.01.31.H57",
-        "field_ho_ten": "Trần Văn Bình",
-        "field_cccd_vo": "046190001234",
-        "field_so_ban": "2",
-        f"document_{document.pk}": pdf(),
-        "submit": "1",
-    }
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
+from tests.factories import PNG, form_data, pdf
 
 
 def test_submission_gives_a_code_and_an_appointment_date(signed_in, marriage):

@@ -6,10 +6,7 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.dossiers.models import Attachment
-from tests.test_dossier_life import dossier, official  # noqa: F401  (fixtures)
-from tests.test_submission import PDF, PNG, form_data
-
-# ruff: noqa: F811
+from tests.factories import PDF, PNG, form_data
 
 GENERATED = r"dossiers/\d{4}/\d{2}/[0-9a-f]{32}\.%s"
 

@@ -1,7 +1,6 @@
 """What docs/deploy.md promises of background work: a Celery worker takes the site's tasks from
 the default folder broker, from Redis and from RabbitMQ."""
 
-import socket
 import subprocess
 import time
 import uuid
@@ -11,7 +10,7 @@ import pytest
 from celery import Celery
 
 from motcua import config
-from tests.test_deploy import BIN, manage, production_env
+from tests.environment import BIN, listening, manage, production_env, require
 
 BROKERS = {
     "filesystem": "filesystem://",
@@ -23,12 +22,7 @@ BROKERS = {
 def reachable(url: str) -> bool:
     if url.startswith("filesystem://"):
         return True
-    port = 6379 if url.startswith("redis") else 5672
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except OSError:
-        return False
-    return True
+    return listening(6379 if url.startswith("redis") else 5672)
 
 
 def wait_for(path: Path, text: str, seconds: float = 60) -> str:
@@ -44,7 +38,7 @@ def wait_for(path: Path, text: str, seconds: float = 60) -> str:
 @pytest.mark.parametrize("broker", sorted(BROKERS))
 def test_a_worker_runs_the_periodic_apology_task(broker, tmp_path):
     url = BROKERS[broker]
-    assert reachable(url), f"no {broker} server on 127.0.0.1: start it (see .ci/run)"
+    require(reachable(url), f"no {broker} server on 127.0.0.1: start it (see .ci/run)")
     env = production_env(tmp_path) | {"CELERY_BROKER_URL": url}
     migrated = manage(env, "migrate", "--noinput")
     assert migrated.returncode == 0, migrated.stderr

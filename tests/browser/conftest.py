@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.environment import require
+
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 # Playwright's synchronous API runs an event loop in the test thread, where the tests also
 # use the ORM to prepare data; Django allows that only when told so.
@@ -24,11 +26,10 @@ CHROMIUM_FLAGS = [
 def browser():
     """One Chromium per test module: Playwright's event loop ends with it, so the tests after
     the browser tests can run asyncio code of their own."""
-    if not CHROMIUM.exists():
-        reason = f"no Chromium at {CHROMIUM}: install Debian's chromium to run browser tests"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the browser tests, but there is {reason}")
-        pytest.skip(reason)
+    require(
+        CHROMIUM.exists(),
+        f"there is no Chromium at {CHROMIUM}: install Debian's chromium to run browser tests",
+    )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

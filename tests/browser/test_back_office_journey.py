@@ -14,8 +14,8 @@ from motcua.accounts.models import Role, User
 from motcua.accounts.two_factor import needs_second_factor
 from motcua.dossiers import results, services
 from motcua.dossiers.models import Dossier, Status
+from tests.factories import PDF
 from tests.second_factor import give_authenticator, pass_second_factor
-from tests.test_submission import PDF
 
 pytestmark = pytest.mark.browser
 PASSWORD = "mot-cua-dien-tu"

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from motcua.accounts.sms import LocmemSmsBackend
 from motcua.core.calendar import add_working_days
 from motcua.dossiers.models import Dossier
-from tests.test_submission import PDF
+from tests.factories import PDF
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}

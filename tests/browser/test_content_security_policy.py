@@ -15,7 +15,7 @@ from tests.browser.test_stats_dashboard import (  # noqa: F401  (fixtures)
     supervisor_page,
     targets,
 )
-from tests.test_submission import PDF
+from tests.factories import PDF
 
 # The dashboard's fixtures are imported by name, and the tests take them as arguments.
 # ruff: noqa: F811

@@ -2,7 +2,6 @@
 
 # The shared fixtures (the simulator, a procedure with fees) are imported by name, and the
 # tests take them as arguments of the same name.
-# ruff: noqa: F811
 
 import io
 import unicodedata
@@ -13,11 +12,6 @@ from pypdf import PdfReader
 
 from motcua.accounts.models import User
 from motcua.payments.models import Payment, PaymentStatus
-from tests.test_payments_sandbox import (  # noqa: F401  (fixtures)
-    fee_procedure,
-    sandbox,
-    sandbox_url,
-)
 
 pytestmark = pytest.mark.browser
 PASSWORD = "song-huong-xanh"

@@ -17,8 +17,9 @@ from motcua.dossiers import services
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.stats import indicators
 from motcua.stats.views import CHART_LIBRARY
+from tests.environment import require
+from tests.factories import at_nine, register
 from tests.second_factor import give_authenticator, pass_second_factor
-from tests.test_stats_dashboard import at_nine, register
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -57,8 +58,10 @@ def seeded(catalog, province, citizen, monkeypatch):
 @pytest.fixture
 def chart_library():
     """`make install` vendors Chart.js; the charts cannot be tested without it."""
-    if finders.find(CHART_LIBRARY) is None:
-        pytest.fail("the chart library is not vendored: run `make install` (needs npm)")
+    require(
+        finders.find(CHART_LIBRARY) is not None,
+        "the chart library is not vendored: run `make install` (needs npm)",
+    )
 
 
 @pytest.fixture
