@@ -49,6 +49,7 @@ def test_procedure_detail_has_what_a_form_needs(api, catalog):
     assert body["name"] == "Đăng ký kết hôn"
     assert body["agencies"] == ["000.01.31.H57", "000.02.31.H57"]
     assert body["documents"][0] == {
+        "id": catalog["marriage"].documents.get().pk,
         "name": "Tờ khai đăng ký kết hôn",
         "originals": 1,
         "copies": 0,

@@ -277,7 +277,8 @@ REST_FRAMEWORK = {
         "login": f"{config.env_int('API_LOGINS_PER_MINUTE', 10)}/minute",
         "lookup": f"{LOOKUPS_PER_MINUTE}/minute",
     },
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Closed unless a view says otherwise: the public endpoints are marked AllowAny one by one.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -288,6 +289,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Public service catalog, dossiers and one-stop processing.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -12,11 +12,13 @@ from motcua.accounts.two_factor import SecondFactorAdminSite
 from motcua.agencies.api import AgencyViewSet
 from motcua.backoffice.api import InboxView
 from motcua.catalog.api import ProcedureViewSet, SectorViewSet
+from motcua.core.api import PublicAPIRootView
 from motcua.dossiers.api import DossierViewSet, LookupView
 from motcua.payments.api import IpnView, PaymentViewSet
 from motcua.stats.api import DossierCsvView, ReportWorkbookView, SummaryView
 
 router = DefaultRouter()
+router.APIRootView = PublicAPIRootView
 router.trailing_slash = "/?"
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("procedures", ProcedureViewSet, basename="procedure")

@@ -6,6 +6,7 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -36,7 +37,7 @@ class LoginThrottle(ClientAddressThrottle):
 
 class TokenView(APIView):
     authentication_classes: list = []
-    permission_classes: list = []
+    permission_classes = [AllowAny]
     throttle_classes = [LoginThrottle]
 
     @extend_schema(

@@ -2,6 +2,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.permissions import AllowAny
 
 from motcua.agencies.models import Agency, Tier, canonical_code
 from motcua.core.text import fold
@@ -50,6 +51,7 @@ class AgencySerializer(serializers.ModelSerializer):
     retrieve=extend_schema(summary="One agency by its code"),
 )
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
     serializer_class = AgencySerializer
     lookup_field = "code"
     lookup_value_regex = "[^/]+"

@@ -1,6 +1,6 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics
+from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
 
 from motcua.backoffice.inbox import DUE_FILTERS, open_work
@@ -10,6 +10,11 @@ from motcua.dossiers.queries import readable_by_official
 
 
 class InboxItemSerializer(LookupSerializer):
+    """Procedure and agency by their codes, as in the dossier's own representation."""
+
+    procedure = serializers.CharField(source="procedure.code")
+    agency = serializers.CharField(source="agency.code", allow_null=True)
+
     class Meta(LookupSerializer.Meta):
         fields = [*LookupSerializer.Meta.fields, "procedure", "agency", "channel"]
 
@@ -30,7 +35,7 @@ class InboxView(generics.ListAPIView):
         work = open_work(
             readable_by_official(self.request.user), params.get("status", ""), params.get("due", "")
         )
-        return work
+        return work.select_related("procedure", "agency")
 
     def list(self, request, *args, **kwargs):
         """A page of the caller's work; each page read is audited, naming its dossiers."""

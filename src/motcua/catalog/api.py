@@ -1,6 +1,7 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.permissions import AllowAny
 
 from motcua.agencies.models import Tier
 from motcua.catalog.models import Fee, Procedure, RequiredDocument, Sector
@@ -22,11 +23,16 @@ class FeeSerializer(serializers.ModelSerializer):
 
 
 class RequiredDocumentSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(
+        read_only=True,
+        help_text="A submission (POST /api/v1/dossiers) sends this document's file as "
+        "the multipart field document_<id>.",
+    )
     template_url = serializers.SerializerMethodField()
 
     class Meta:
         model = RequiredDocument
-        fields = ["name", "originals", "copies", "mandatory", "template_url"]
+        fields = ["id", "name", "originals", "copies", "mandatory", "template_url"]
 
     def get_template_url(self, document: RequiredDocument) -> str | None:
         if not document.template:
@@ -114,6 +120,7 @@ class CatalogQueryParams(serializers.Serializer):
     retrieve=extend_schema(summary="One procedure with what its online form needs"),
 )
 class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
 
@@ -141,6 +148,7 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(list=extend_schema(summary="Sectors of the catalog"))
 class SectorViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
     queryset = Sector.objects.all()
     serializer_class = SectorSerializer
     lookup_field = "code"

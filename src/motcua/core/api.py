@@ -1,4 +1,6 @@
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import APIRootView
 
 
 class StandardPagination(PageNumberPagination):
@@ -7,3 +9,9 @@ class StandardPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class PublicAPIRootView(APIRootView):
+    """The API's index of links is public, like the catalog it leads to."""
+
+    permission_classes = [AllowAny]

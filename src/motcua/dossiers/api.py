@@ -10,7 +10,12 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -109,6 +114,25 @@ class SubmissionRequest(serializers.Serializer):
     )
 
 
+SUBMISSION_EXAMPLE = OpenApiExample(
+    "A marriage registration",
+    summary="Form answers as JSON, one file per document",
+    description=(
+        "The procedure's documents and their ids come from GET /api/v1/procedures/{code} "
+        "(documents[].id); each file goes in the multipart field document_<id>, here "
+        "document_12 for the document whose id is 12."
+    ),
+    value={
+        "procedure": "1.000894",
+        "agency": "000.01.31.H57",
+        "fields": '{"ho_ten": "Trần Văn Bình", "cccd_vo": "046190001234"}',
+        "document_12": "(the file to-khai.pdf, application/pdf)",
+    },
+    request_only=True,
+    media_type="multipart/form-data",
+)
+
+
 class WithdrawRequest(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
@@ -180,6 +204,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(
         summary="Submit a dossier online",
         request={"multipart/form-data": SubmissionRequest, "application/json": SubmissionRequest},
+        examples=[SUBMISSION_EXAMPLE],
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
