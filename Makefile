@@ -12,15 +12,23 @@ CHARTJS_INTEGRITY := sha512-hJyniucsFmq//EvXYvJ6c6mahPoI3kaxdjVH8awTaJ/fDNWeSqqq
 CHARTJS_DIR := src/motcua/stats/static/stats/vendor
 CHARTJS_STAMP := $(CHARTJS_DIR)/.chart.js-$(CHARTJS_VERSION)-nomap
 
-.PHONY: install run dev setup test bench lint format messages openapi
+.PHONY: install run dev setup test bench lint format messages openapi lock
 
 install: $(INSTALLED) $(MESSAGES) $(CHARTJS_STAMP)
 
-$(INSTALLED): pyproject.toml
+# Every package at the version and hash requirements.lock gives (the dependency tree of
+# pyproject.toml with the dev extra), then the project itself.
+$(INSTALLED): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+# After a change to the dependencies in pyproject.toml: resolve the tree again, pinned and hashed.
+lock: $(INSTALLED)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --generate-hashes \
+		--python-version 3.11 --custom-compile-command "make lock" --quiet -o requirements.lock
 
 $(CHARTJS_STAMP):
 	@if ! command -v npm >/dev/null; then echo "npm not found: statistics without charts"; exit 0; fi; \

@@ -6,7 +6,8 @@ from the day tables) and the catalog, never the dossiers themselves, on the repo
 when one is configured. Rates are percentages rounded half up to two decimals, next to the
 counts they are made of; a rate over nothing is null.
 
-Counting rules (the national ones where DOMAIN.md gives them):
+Counting rules (the national ones: Decision 766/QĐ-TTg's scorecard and the provincial progress
+report's columns):
 - received: registered in the period (local day of submission), by channel;
 - carried over: received before the period and still in the work at its start;
 - finished early / on time / late: result ready in the period, against the appointment date
