@@ -75,7 +75,7 @@ class Result:
         """How much of each ceiling the figure reaches: 1.00x would be as fast as the bare
         site, whether the figure is a rate (median / ceiling) or a latency (ceiling / median)."""
         ratios = [
-            f"{(self.median / c.value if self.higher_is_better else c.value / self.median):.2f}x"
+            f"{_ratio(self.median / c.value if self.higher_is_better else c.value / self.median)}"
             f" {c.label} ({c.value:.2f} {c.unit})"
             for c in self.ceilings
             if c.value and self.median
@@ -104,6 +104,11 @@ class Result:
         if self.budget is None:
             return True
         return self.median >= self.budget if self.higher_is_better else self.median <= self.budget
+
+
+def _ratio(value: float) -> str:
+    """Two decimals, or two significant digits below 0.1 (0.0042x, not 0.00x)."""
+    return f"{value:.2f}x" if value >= 0.1 else f"{value:.2g}x"
 
 
 def median_ms(action: Callable[[], object], runs: int, warmup: int = 3) -> float:
