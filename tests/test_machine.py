@@ -1,0 +1,32 @@
+"""A test that needs a service of the machine says so: skipped with the reason on a developer's
+machine, failed under CI, where every service runs (tests/environment.py)."""
+
+import socket
+
+import pytest
+
+from tests.environment import listening, require
+
+
+def test_a_missing_service_skips_locally_with_its_reason(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no redis server on"):
+        require(False, "no redis server on 127.0.0.1")
+
+
+def test_a_missing_service_fails_under_ci(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run this test, but no redis"):
+        require(False, "no redis server on 127.0.0.1")
+
+
+def test_a_present_service_lets_the_test_run(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    require(True, "never said")
+
+
+def test_a_closed_port_is_not_listening():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        assert not listening(port)
