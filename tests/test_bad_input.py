@@ -187,3 +187,16 @@ def test_a_token_request_with_a_name_longer_than_any_account_is_refused_by_its_f
     response = api.post("/api/v1/auth/token", {"username": "a" * 300, "password": "x"})
     assert response.status_code == 400 and "username" in response.json()
     assert "254" in response.json()["username"][0]
+
+
+def test_a_nul_byte_anywhere_in_a_json_body_is_a_400(api, citizen, marriage):
+    api.force_authenticate(citizen)
+    for body in (
+        {"procedure": "\x00"},
+        {"procedure": marriage.code, "fields": {"ho_ten": ["Bình", {"\x00": 1}]}},
+    ):
+        response = api.post("/api/v1/dossiers/", body, format="json")
+        assert response.status_code == 400 and NUL_MESSAGE in response.json()["detail"]
+    assert not citizen.dossiers.exists()
+    response = api.post("/api/v1/dossiers/", {"procedure": "không-có"}, format="json")
+    assert response.status_code == 404, "an ordinary body reaches the view"

@@ -1,4 +1,7 @@
+import json
+
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -33,6 +36,7 @@ class LanguageMiddleware:
 # an address or a form, so they are refused before any view passes them to the database.
 FORBIDDEN_CHARACTERS = frozenset("\x00")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+JSON_TYPE = "application/json"
 
 
 def has_forbidden_character(text: str) -> bool:
@@ -46,9 +50,26 @@ def _any_forbidden(data: QueryDict) -> bool:
     )
 
 
+def _json_has_forbidden(body: bytes) -> bool:
+    """Whether a key or a string anywhere in a JSON document holds a forbidden character."""
+    try:
+        pending = [json.loads(body)]
+    except (ValueError, RecursionError):
+        return False  # the view answers a body it cannot read, as it would have
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str) and has_forbidden_character(item):
+            return True
+        if isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
+    return False
+
+
 class ForbiddenCharacterMiddleware:
-    """A NUL byte in the path, the query string or a form's fields answers 400 with a clear
-    message, once for every view, instead of failing in the database (a 500)."""
+    """A NUL byte in the path, the query string, a form's fields or a JSON body answers 400 with
+    a clear message, once for every view, instead of failing in the database (a 500)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -62,6 +83,11 @@ class ForbiddenCharacterMiddleware:
     def refused(request: HttpRequest) -> bool:
         if has_forbidden_character(request.path_info) or _any_forbidden(request.GET):
             return True
+        if request.content_type == JSON_TYPE:
+            try:
+                return _json_has_forbidden(request.body)
+            except RequestDataTooBig:
+                return False  # the view decides what to do with a body that large
         if request.method != "POST" or request.content_type not in FORM_TYPES:
             return False
         try:
