@@ -18,7 +18,6 @@ VAR_DIR = Path(config.env_str("VAR_DIR", str(PROJECT_DIR / "var")))
 DEBUG = config.env_bool("DEBUG", False)
 SECRET_KEY = config.secret_key(DEBUG)
 AUDIT_KEY = config.audit_key(DEBUG, SECRET_KEY)
-AUDIT_KEY = config.audit_key(DEBUG, SECRET_KEY)
 ALLOWED_HOSTS = config.env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = config.env_list("CSRF_TRUSTED_ORIGINS")
 

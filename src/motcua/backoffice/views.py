@@ -68,11 +68,9 @@ def dossier(request, code: str):
         readable_by_official(request.user).prefetch_related("events", "attachments"), code=code
     )
     reads.log_read(request.user, found)
-    actions = (
-        workflow.allowed(found, request.user.role)
-        if actionable_by(request.user).filter(pk=found.pk).exists()
-        else []
-    )
+    actions = [
+        t for t in workflow.allowed(found, request.user) if t.action in workflow.OFFICIAL_ACTIONS
+    ]
     context = {
         "dossier": found,
         # One form per action, each with its own element ids so that every label finds its field.
@@ -222,6 +220,8 @@ def _apology_step(request, code: str, step) -> HttpResponse:
     found = get_object_or_404(actionable_by(request.user), code=code)
     try:
         step(found)
+    except workflow.TransitionRefused as refusal:
+        messages.error(request, refusal.reason)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("backoffice:dossier", code=code)
