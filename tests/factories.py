@@ -21,7 +21,7 @@ from motcua.accounts.models import Role, User
 from motcua.agencies.models import Agency, Kind, Tier
 from motcua.catalog.importexport import Located, ProcedureRecord, import_records
 from motcua.catalog.models import Procedure
-from motcua.dossiers import services
+from motcua.dossiers import services, workflow
 from motcua.dossiers.models import Channel, Delivery, Dossier, ResultDocument, Status
 
 _codes = itertools.count(1)
@@ -191,6 +191,20 @@ def dossier(
         actor = builder_official(agency, _ACTOR[action])
         services.perform(made, action, actor, **_given(action, made))
     return Dossier.objects.get(pk=made.pk)
+
+
+def advance(dossier: Dossier, status: str) -> Dossier:
+    """Take a registered dossier on along the builder's path from where it stands to `status`,
+    through the officials' actions of the table."""
+    path, reached = PATHS[status], Status.SUBMITTED
+    done = 0
+    while reached != dossier.status:
+        reached = workflow.TRANSITIONS[path[done]].target
+        done += 1
+    for action in path[done:]:
+        actor = builder_official(dossier.agency, _ACTOR[action])
+        services.perform(dossier, action, actor, **_given(action, dossier))
+    return Dossier.objects.get(pk=dossier.pk)
 
 
 def dossier_in(marriage, citizen, agency, status):

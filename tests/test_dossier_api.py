@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from motcua.accounts.models import ApiToken
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, Status
+from tests import factories
 from tests.factories import PDF
 
 PASSWORD = "hoa-sen-tren-song"
@@ -165,7 +166,7 @@ def test_withdraw_supplement_and_rating(app, marriage, province, django_user_mod
     assert again.status_code == 409 and "không thể" in again.json()["detail"]
 
     assert app.post(f"/api/v1/dossiers/{code}/rating", {"level": "satisfied"}).status_code == 409
-    services.record(dossier, Status.RETURNED, official)
+    factories.advance(Dossier.objects.get(pk=dossier.pk), Status.RETURNED)
     assert app.post(f"/api/v1/dossiers/{code}/rating", {"level": "satisfied"}).status_code == 201
     assert app.post(f"/api/v1/dossiers/{code}/rating", {"level": "satisfied"}).status_code == 409
     assert app.post(f"/api/v1/dossiers/{code}/withdraw", {"reason": "x"}).status_code == 409
@@ -202,12 +203,15 @@ def test_officials_and_the_supervisor_cannot_take_the_applicants_actions(
     official.force_authenticate(specialist)
     answer = official.post(f"/api/v1/dossiers/{code}/supplement", {"note": "x"})
     assert answer.status_code == 403
-    services.record(Dossier.objects.get(pk=dossier.pk), Status.RETURNED, specialist)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUPPLEMENT and dossier.supplements.get().answered_at is None
+    answered = app.post(f"/api/v1/dossiers/{code}/supplement", {"note": "Đã bổ sung"})
+    assert answered.status_code == 200
+    factories.advance(Dossier.objects.get(pk=dossier.pk), Status.RETURNED)
     rating = official.post(f"/api/v1/dossiers/{code}/rating", {"level": "very_satisfied"})
     assert rating.status_code == 403
     dossier.refresh_from_db()
     assert dossier.status == Status.RETURNED and not hasattr(dossier, "rating")
-    assert dossier.supplements.get().answered_at is None
 
 
 def test_a_json_list_body_is_a_400_and_creates_nothing(app, marriage):

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from motcua.dossiers import services
 from motcua.dossiers.models import Rating, Status
 from motcua.dossiers.workflow import TransitionRefused
+from tests import factories
 from tests.factories import PDF
 
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -53,7 +54,7 @@ def test_supplement_during_processing_keeps_the_remaining_days(marriage, citizen
     )
     dossier = services.submit(draft, now=at(2025, 3, 3, 9))  # Monday; due Monday 10 March
     assert dossier.due_date == datetime.date(2025, 3, 10)
-    services.record(dossier, Status.PROCESSING, official)
+    dossier = factories.advance(dossier, Status.PROCESSING)
     # Asked on Wednesday 5 March with 3 working days left (Thu, Fri, Mon).
     request = services.request_supplement(dossier, official, ["Tờ khai"], now=at(2025, 3, 5, 10))
     assert request.remaining_days == 3
@@ -104,7 +105,7 @@ def test_withdraw_until_decided(signed_in, dossier):
 
 
 def test_a_decided_dossier_cannot_be_withdrawn(signed_in, dossier, official):
-    services.record(dossier, Status.FINISHED, official)
+    factories.advance(dossier, Status.FINISHED)
     signed_in.post(f"/ho-so/{dossier.code}/rut/", {})
     dossier.refresh_from_db()
     assert dossier.status == Status.FINISHED
@@ -114,7 +115,7 @@ def test_rating_after_the_result_once(signed_in, dossier, official):
     early = signed_in.post(f"/ho-so/{dossier.code}/danh-gia/", {"rating-level": "satisfied"})
     assert early.status_code == 302 and early["Location"] == f"/ho-so/{dossier.code}/"
     assert not Rating.objects.exists(), "no rating before the result"
-    services.record(dossier, Status.RETURNED, official)
+    factories.advance(dossier, Status.RETURNED)
     page = signed_in.get(f"/ho-so/{dossier.code}/").content.decode()
     assert "Rất hài lòng" in page
     signed_in.post(

@@ -14,6 +14,7 @@ from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.stats import indicators
 from motcua.stats.indicators import Span, rate, split, summary
 from motcua.stats.models import Target
+from tests import factories
 from tests.factories import official, seed_targets
 
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -62,10 +63,9 @@ def accept(dossier, staff, clock, *moment) -> Dossier:
 
 
 def finish(dossier, staff, clock, *moment) -> Dossier:
-    """The result is ready (the leader's approval without signing a file, for speed)."""
+    """The result is ready: the officials' path to the leader's approval, at `moment`."""
     clock.set(*moment)
-    services.record(Dossier.objects.get(pk=dossier.pk), Status.FINISHED, staff[Role.LEADER])
-    return Dossier.objects.get(pk=dossier.pk)
+    return factories.advance(Dossier.objects.get(pk=dossier.pk), Status.FINISHED)
 
 
 def supplement_round(dossier, staff, citizen, clock, asked, answered) -> Dossier:

@@ -13,12 +13,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from motcua.accounts.models import Role, User
-from motcua.dossiers import services
-from motcua.dossiers.models import Channel, Dossier, Status
+from motcua.dossiers.models import Channel, Status
 from motcua.stats import indicators
 from motcua.stats.views import CHART_LIBRARY
 from tests.environment import require
-from tests.factories import at_nine, register
+from tests.factories import advance, at_nine, register
 from tests.second_factor import give_authenticator, pass_second_factor
 
 pytestmark = pytest.mark.browser
@@ -48,10 +47,10 @@ def seeded(catalog, province, citizen, monkeypatch):
         dossier = register(catalog[procedure], province[agency], citizen, day, channel)
         with monkeypatch.context() as clock:
             clock.setattr(timezone, "now", lambda day=day: at_nine(day))
-            services.record(dossier, Status.ACCEPTED)
+            dossier = advance(dossier, Status.ACCEPTED)
             if ready:
                 clock.setattr(timezone, "now", lambda ready=ready: at_nine(ready))
-                services.record(Dossier.objects.get(pk=dossier.pk), Status.FINISHED)
+                advance(dossier, Status.FINISHED)
     return province
 
 

@@ -38,7 +38,7 @@ MILESTONES = {
 }
 
 
-def record(dossier: Dossier, to_status: str, actor=None, note: str = "") -> Event:
+def _record(dossier: Dossier, to_status: str, actor=None, note: str = "") -> Event:
     """Move `dossier` to `to_status`, write the step into its history and the audit log.
 
     Listeners of `signals.status_changed` (the statistics) run in the same transaction; the
@@ -92,7 +92,7 @@ def submit(dossier: Dossier, actor=None, now: datetime.datetime | None = None) -
         actor = actor if actor is not None else dossier.applicant
         workflow.check(dossier, "submit", actor)
         _register(dossier, now or timezone.now())
-        record(dossier, Status.SUBMITTED, actor)
+        _record(dossier, Status.SUBMITTED, actor)
     return dossier
 
 
@@ -121,8 +121,8 @@ def register_at_desk(
     dossier, _transition = _locked(dossier, "register_at_desk", officer)
     _store_uploads(dossier, uploads)
     _register(dossier, timezone.now())
-    record(dossier, Status.SUBMITTED, officer)
-    record(dossier, Status.ACCEPTED, officer, note)
+    _record(dossier, Status.SUBMITTED, officer)
+    _record(dossier, Status.ACCEPTED, officer, note)
     return dossier
 
 
@@ -214,7 +214,7 @@ def _locked(dossier: Dossier, action: str, person) -> tuple[Dossier, workflow.Tr
 @transaction.atomic
 def withdraw(dossier: Dossier, applicant, reason: str = "") -> Dossier:
     dossier, transition = _locked(dossier, "withdraw", applicant)
-    record(dossier, transition.target, applicant, reason)
+    _record(dossier, transition.target, applicant, reason)
     return dossier
 
 
@@ -255,7 +255,7 @@ def answer_supplement(
     dossier.due_date = add_working_days(timezone.localdate(now), days)
     dossier.save(update_fields=["due_date", "updated_at"])
     back_to = dossier.events.filter(to_status=Status.SUPPLEMENT).last().from_status
-    record(dossier, back_to, applicant, note)
+    _record(dossier, back_to, applicant, note)
     return dossier
 
 
@@ -288,7 +288,7 @@ def perform(dossier: Dossier, action: str, official, reason: str = "", **given) 
     outcome = transition.effect(dossier, official, given) if transition.effect else None
     outcome = outcome or effects.NOTHING_MORE
     note = given.reason if outcome.note is None else outcome.note
-    record(dossier, outcome.target or transition.target, official, note)
+    _record(dossier, outcome.target or transition.target, official, note)
     if transition.then:
         transition.then(dossier, official, given)
     return dossier
@@ -300,7 +300,7 @@ def set_new_date(dossier: Dossier, leader, new_date: datetime.date, note: str) -
     dossier, _transition = _locked(dossier, "set_new_date", leader)
     dossier.due_date = new_date
     dossier.save(update_fields=["due_date", "updated_at"])
-    record(dossier, dossier.status, leader, note)
+    _record(dossier, dossier.status, leader, note)
     return dossier
 
 
@@ -317,7 +317,7 @@ def give_opinion(consultation: Consultation, official, opinion: str) -> Dossier:
     consultation.answered_by, consultation.answered_at = official, timezone.now()
     consultation.opinion = opinion.strip()
     consultation.save(update_fields=["answered_by", "answered_at", "opinion"])
-    record(dossier, transition.target, official, opinion.strip())
+    _record(dossier, transition.target, official, opinion.strip())
     return dossier
 
 
@@ -330,5 +330,5 @@ def collect_online(dossier: Dossier, applicant) -> Dossier:
     workflow.check(dossier, "collect_online", applicant)
     dossier.delivery = Delivery.ONLINE
     dossier.save(update_fields=["delivery", "updated_at"])
-    record(dossier, Status.RETURNED, applicant)
+    _record(dossier, Status.RETURNED, applicant)
     return dossier

@@ -2,6 +2,6 @@
 
 from django.dispatch import Signal
 
-# Sent by services.record inside the transaction that moves a dossier, with the keyword
+# Sent by services._record inside the transaction that moves a dossier, with the keyword
 # arguments dossier, from_status, to_status and at (the event's time).
 status_changed = Signal()
