@@ -6,7 +6,9 @@ the demo province and the million dossiers of bench_inbox (INSERT … SELECT ove
 generate_series), then served by gunicorn as in production. Each page is timed through HTTP,
 its SQL (captured from Django) straight on the database, and the first line of each list
 query's plan is printed with the node that reads the dossiers, which names the index it uses.
-The one-status inbox of the same officer (GET /api/v1/inbox?status=…) is explained likewise.
+The one-status inbox of the same officer (GET /api/v1/inbox?status=…) is explained likewise,
+and each list query is timed once more without the list's indexes (dropped in a transaction
+that is rolled back), as it ran before them.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ LIST = "/api/v1/dossiers"
 INBOX_OF_ONE_STATUS = "/api/v1/inbox?status=processing"
 RUNS = 30
 WARMUP = 5
+LIST_INDEXES = ("dossier_list_idx", "dossier_agency_list_idx")
 BUDGET_MS = 100.0  # a page of 20 at a million dossiers, audit entry included
 
 # In a Django process on the benchmark database: a token for each reader, and the SQL of one
@@ -116,11 +119,26 @@ def _measure(db, base: str, captured: dict[str, dict]) -> list[Result]:
             flush=True,
         )
         _explain(db, f"{name}'s list", main)
+        _without_list_indexes(db, name, main)
         results.append(Result(f"dossier_list_{name}_1m_postgresql", page_ms, budget=BUDGET_MS))
     inbox = captured["official"]["sql"][INBOX_OF_ONE_STATUS]
     if query := _list_query(inbox):  # none when no dossier has the status
         _explain(db, "officer's inbox of one status", query)
     return results
+
+
+def _without_list_indexes(db, name: str, query: str) -> None:
+    """The list query as it was before its indexes: dropped in a transaction rolled back."""
+    with db.transaction(force_rollback=True):
+        for index in LIST_INDEXES:
+            db.execute(f"DROP INDEX {index}")
+        took = median_ms(lambda: db.execute(query).fetchall(), runs=5, warmup=1)  # it sorts
+        first = db.execute(f"EXPLAIN {query}").fetchone()[0]
+    print(
+        f"bench_dossier_list: without {' and '.join(LIST_INDEXES)}, the {name}'s list query"
+        f" takes {took:.2f} ms: {first}",
+        flush=True,
+    )
 
 
 def _page(base: str, token: str) -> None:
