@@ -17,44 +17,59 @@ def void_old_unconfirmed_registrations(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_user_identity_verified_apitoken'),
-        ('agencies', '0001_initial'),
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("accounts", "0003_user_identity_verified_apitoken"),
+        ("agencies", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CodeDelivery',
+            name="CodeDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.CharField(db_index=True, max_length=254)),
-                ('sent_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("address", models.CharField(db_index=True, max_length=254)),
+                ("sent_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'code delivery',
-                'verbose_name_plural': 'code deliveries',
+                "verbose_name": "code delivery",
+                "verbose_name_plural": "code deliveries",
             },
         ),
         migrations.AddField(
-            model_name='onetimecode',
-            name='created_at',
+            model_name="onetimecode",
+            name="created_at",
             field=models.DateTimeField(db_index=True, default=django.utils.timezone.now),
         ),
         migrations.AddField(
-            model_name='user',
-            name='registration_expires_at',
-            field=models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='unconfirmed registration expires at'),
+            model_name="user",
+            name="registration_expires_at",
+            field=models.DateTimeField(
+                blank=True,
+                db_index=True,
+                null=True,
+                verbose_name="unconfirmed registration expires at",
+            ),
         ),
         migrations.AlterField(
-            model_name='user',
-            name='id_number',
-            field=models.CharField(blank=True, db_index=True, max_length=12, null=True, verbose_name='CCCD number'),
+            model_name="user",
+            name="id_number",
+            field=models.CharField(
+                blank=True, db_index=True, max_length=12, null=True, verbose_name="CCCD number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(condition=models.Q(('identity_verified', True)), fields=('id_number',), name='one_verified_account_per_cccd'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("identity_verified", True)),
+                fields=("id_number",),
+                name="one_verified_account_per_cccd",
+            ),
         ),
         migrations.RunPython(void_old_unconfirmed_registrations, migrations.RunPython.noop),
     ]
