@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from motcua.core.calendar import WorkingCalendar
+from motcua.dossiers import deadlines
 from motcua.dossiers.models import OPEN_STATUSES, Dossier
 
 SOON_WORKING_DAYS = 2
@@ -39,16 +40,20 @@ def open_work(dossiers: QuerySet[Dossier], status: str = "", due: str = "") -> Q
 
 
 def _due_condition(due: str, window: Window) -> Q:
-    return {
-        "overdue": Q(due_date__lt=window.today),
-        "today": Q(due_date=window.today),
-        "soon": Q(due_date__gt=window.today, due_date__lte=window.soon),
-    }[due]
+    """A dossier whose clock stands still is in no deadline window."""
+    return (
+        deadlines.clock_running_q()
+        & {
+            "overdue": Q(due_date__lt=window.today),
+            "today": Q(due_date=window.today),
+            "soon": Q(due_date__gt=window.today, due_date__lte=window.soon),
+        }[due]
+    )
 
 
 def deadline_of(dossier: Dossier, window: Window) -> str:
-    """overdue, today, soon or "" for a dossier with time left."""
-    if dossier.due_date is None:
+    """overdue, today, soon or "" for a dossier with time left (or whose clock stands still)."""
+    if dossier.due_date is None or not deadlines.clock_running(dossier.status):
         return ""
     if dossier.due_date < window.today:
         return "overdue"

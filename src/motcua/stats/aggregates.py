@@ -3,7 +3,8 @@
 - Each registered dossier has a fact row (`DossierFact`) and one row per stretch it spent
   waiting (`PauseFact`), derived from the records by one SELECT each.
 - Each fact adds counts to days (the families below): received on the day of receipt, closed
-  on the day it closed, overdue from the day after its appointment date, and so on. A stock
+  on the day it closed, overdue from the day after its appointment date (never while its clock
+  stands still, see `deadlines.running_due_sql`), and so on. A stock
   (overdue, waiting) is an entry and an exit, so its size on any day is a running sum.
 - Six tables add the contributions up: per agency, per agency and procedure, and per
   procedure, each by day and by month (a year is then twelve rows per agency, plus the days of
@@ -227,7 +228,8 @@ def dossier_facts_sql(sql: Dialect, selection: Selection) -> tuple[str, list]:
     # loaded without a history, by bulk imports, fall back to the row's last change).
     rows = f"""
         SELECT d.id AS dossier_id, d.agency_id, d.procedure_id, d.channel, d.submitted_at,
-            d.due_date AS due, d.supplement_count AS supplements, (d.fee_amount > 0) AS fee,
+            {deadlines.running_due_sql("d.due_date", "d.status")} AS due,
+            d.supplement_count AS supplements, (d.fee_amount > 0) AS fee,
             {_paid_sql()} AS paid, ({has_files} AND {has_result}) AS digitised,
             COALESCE(g.level, '') AS rating, g.created_at AS rated_at,
             CASE WHEN d.finished_at IS NOT NULL THEN d.finished_at
