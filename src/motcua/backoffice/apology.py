@@ -12,7 +12,7 @@ import math
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from motcua.backoffice.models import Apology
 from motcua.core import audit
 from motcua.core.calendar import add_working_days
 from motcua.dossiers import services
-from motcua.dossiers.models import BEFORE_APPROVAL, UNDECIDED, Dossier, Status
+from motcua.dossiers.models import BEFORE_APPROVAL, UNDECIDED, Dossier
 from motcua.dossiers.reads import chain_of
 
 DRAFTERS = (Role.SPECIALIST, Role.HEAD_OF_DIVISION, Role.LEADER, Role.DESK_OFFICER)
@@ -34,25 +34,30 @@ def suggested_new_date(dossier: Dossier, today: datetime.date | None = None) -> 
     return add_working_days(max(dossier.due_date, today or timezone.localdate()), extra)
 
 
-LATE_OPEN = (*BEFORE_APPROVAL, Status.AWAITING_APPROVAL)
+def in_time(dossier: Dossier, today: datetime.date | None = None) -> bool:
+    """The apology comes at least one day before the deadline (Decree 61/2018): a dossier whose
+    appointment date is today or past is late, and no letter signed afterwards changes that."""
+    return dossier.due_date is not None and (today or timezone.localdate()) < dossier.due_date
 
 
-def may_apologise(dossier: Dossier) -> bool:
-    """An open dossier whose date was never reset; an unsigned draft may still be revised."""
+def may_apologise(dossier: Dossier, today: datetime.date | None = None) -> bool:
+    """An open dossier, still before its date, whose date was never reset; an unsigned draft
+    may still be revised."""
     return (
         dossier.status in UNDECIDED
-        and dossier.due_date is not None
+        and in_time(dossier, today)
         and not Apology.objects.filter(dossier=dossier).exclude(signed_at=None).exists()
     )
 
 
 def running_late(today: datetime.date) -> QuerySet[Dossier]:
-    """Dossiers that will be late: overdue already, or due by the next working day and not yet
-    sent for approval; those without an apology."""
+    """Dossiers that will be late: due by the next working day, still before their date, and not
+    yet sent for approval; those without an apology. An overdue dossier gets none: too late."""
     next_day = add_working_days(today, 1)
     return Dossier.objects.filter(
-        Q(status__in=LATE_OPEN, due_date__lt=today)
-        | Q(status__in=BEFORE_APPROVAL, due_date__lte=next_day),
+        status__in=BEFORE_APPROVAL,
+        due_date__gt=today,
+        due_date__lte=next_day,
         apology=None,
     ).select_related("procedure")
 
@@ -77,11 +82,29 @@ def draft_for_late_dossiers(today: datetime.date | None = None) -> int:
     return drafted
 
 
+def _refuse_when_too_late(dossier: Dossier, today: datetime.date | None) -> None:
+    if dossier.due_date is not None and not in_time(dossier, today):
+        raise ValidationError(
+            _(
+                "The apology must be signed at least one day before the appointment date"
+                " %(day)s: this dossier is late and stays late."
+            )
+            % {"day": dossier.due_date.strftime("%d/%m/%Y")}
+        )
+
+
 @transaction.atomic
-def draft(dossier: Dossier, official, reason: str, new_due_date: datetime.date) -> Apology:
+def draft(
+    dossier: Dossier,
+    official,
+    reason: str,
+    new_due_date: datetime.date,
+    today: datetime.date | None = None,
+) -> Apology:
     if official.role not in DRAFTERS:
         raise ValidationError(_("Your role may not draft an apology."))
-    if not may_apologise(dossier):
+    _refuse_when_too_late(dossier, today)
+    if not may_apologise(dossier, today):
         raise ValidationError(
             _("This dossier cannot get an apology: it is closed, or its date was already reset.")
         )
@@ -109,11 +132,13 @@ def draft(dossier: Dossier, official, reason: str, new_due_date: datetime.date) 
 
 
 @transaction.atomic
-def sign(apology: Apology, leader) -> Apology:
+def sign(apology: Apology, leader, today: datetime.date | None = None) -> Apology:
     """The leader signs: the new date becomes the dossier's appointment date (the workflow
-    table says who may; a refusal raises TransitionRefused and changes nothing)."""
+    table says who may; a refusal raises TransitionRefused and changes nothing). Only before
+    the date the letter replaces: once it has passed, the dossier keeps it and stays late."""
     if apology.signed_at is not None:
         raise ValidationError(_("This apology is already signed."))
+    _refuse_when_too_late(apology.dossier, today)
     note = _("Apology: new appointment date %(day)s. %(reason)s") % {
         "day": apology.new_due_date.strftime("%d/%m/%Y"),
         "reason": apology.reason,

@@ -272,6 +272,7 @@ def _context(form: Form, dossier: Dossier, extra: dict[str, Any]) -> dict[str, A
         # to be written by hand.
         context["reason"] = extra.pop("reason", "")
         context["new_date"] = extra.pop("new_date", None)
+        context["original_date"] = extra.pop("original_date", None)
     lookup = extra.pop("lookup_url", "")
     if lookup and form.kind != CONTROL_SHEET:
         # qrcode writes the markup itself; the URL only sets which squares are dark.
@@ -288,9 +289,9 @@ def render_form(kind: str, dossier: Dossier, **extra: Any) -> bytes:
     """The PDF of one form for `dossier`, in the edition of its receipt date.
 
     `extra` may carry `lookup_url` (printed with a QR code on the forms sent to the applicant),
-    `supplement_id` (which request; the latest by default), and for the apology `reason` and
-    `new_date`. Raises FormUnavailable when the edition has no such form or the dossier has
-    nothing for it.
+    `supplement_id` (which request; the latest by default), and for the apology `reason`,
+    `original_date` (the date it replaces; the dossier's date by default) and `new_date`.
+    Raises FormUnavailable when the edition has no such form or the dossier has nothing for it.
     """
     form = form_for(kind, received_on(dossier))
     if form.kind == REGISTER:

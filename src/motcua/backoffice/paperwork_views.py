@@ -32,9 +32,16 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 
 def _apology_facts(dossier) -> dict:
-    """The drafted apology's reason and new date, printed on form 04 when there is one."""
+    """The drafted apology's reason, the date it replaces and the new one, printed on form 04
+    when there is one: once signed, the dossier's own date is the new one."""
     letter = Apology.objects.filter(dossier=dossier).first()
-    return {"reason": letter.reason, "new_date": letter.new_due_date} if letter else {}
+    if letter is None:
+        return {}
+    return {
+        "reason": letter.reason,
+        "original_date": letter.original_due_date,
+        "new_date": letter.new_due_date,
+    }
 
 
 def _refused(message: str, status: int) -> HttpResponse:
