@@ -95,3 +95,29 @@ def test_two_hundred_simultaneous_submissions_get_gap_free_codes(catalog):
     numbers = sorted(int(code.rsplit("-", 1)[1]) for code in codes)
     assert numbers == list(range(1, SUBMISSIONS + 1))
     assert Dossier.objects.filter(code__startswith=f"{agency.code}-200526-").count() == SUBMISSIONS
+
+
+def test_the_day_has_four_digits_then_the_submission_is_refused(catalog, django_user_model):
+    from motcua.dossiers.models import DailySequence
+
+    citizen = django_user_model.objects.create_user("0905000003", password="x")
+    marriage = catalog["marriage"]
+    agency = marriage.agencies.order_by("code").first()
+    DailySequence.objects.create(agency=agency, day=NOON.date(), last=9998)
+
+    def submit():
+        draft, _ = services.start_draft(
+            procedure=marriage, agency=agency, applicant=citizen, form_data={}
+        )
+        return services.submit(draft, now=NOON)
+
+    assert submit().code == "000.01.31.H57-200526-9999"
+    with pytest.raises(ValidationError, match="26/05/2020"):
+        submit()
+    assert Dossier.objects.filter(code__startswith="000.01.31.H57-200526-").count() == 1
+    assert DailySequence.objects.get(agency=agency, day=NOON.date()).last == 9999
+    next_day = services.start_draft(
+        procedure=marriage, agency=agency, applicant=citizen, form_data={}
+    )[0]
+    later = services.submit(next_day, now=NOON + datetime.timedelta(days=1))
+    assert later.code == "000.01.31.H57-200527-0001"
