@@ -82,3 +82,8 @@ def test_a_draft_has_no_receipt(signed_in, marriage):
     # Even a draft that somehow carried a code was never received, so it has no receipt.
     Dossier.objects.filter(pk=saved.pk).update(code="000.01.31.H57-250425-0009")
     assert signed_in.get(receipt_path("000.01.31.H57-250425-0009")).status_code == 404
+
+
+def test_the_receipt_prints_its_form_number_first(signed_in, submitted):
+    text = pdf_text(signed_in.get(receipt_path(submitted.code)).content)
+    assert text.startswith("Mẫu số 01"), text[:80]
