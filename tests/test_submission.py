@@ -176,9 +176,10 @@ def test_appointment_counts_working_days_from_the_next_working_day(marriage, cit
     )
     friday_evening = datetime.datetime(2025, 4, 25, 17, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     dossier = services.submit(dossier, now=friday_evening)
-    # In 2025 the Government gave Fri 2 May off in exchange for working Sat 26 Apr:
-    # Sat 26 Apr is day 1, Mon 28 Apr day 2, Tue 29 Apr day 3.
-    assert dossier.due_date == datetime.date(2025, 4, 29)
+    # After the office closed: received on the next working day. In 2025 the Government gave
+    # Fri 2 May off in exchange for working Sat 26 Apr, so it is received on Sat 26 Apr; then
+    # Mon 28 Apr is day 1, Tue 29 Apr day 2, and after 30 Apr, 1 and 2 May, Mon 5 May day 3.
+    assert dossier.due_date == datetime.date(2025, 5, 5)
     assert dossier.code.endswith("-250425-0001")
 
 

@@ -320,6 +320,11 @@ if config.env_str("VNPAY_TMN_CODE"):
 # The gateway citizens pay through, and how long an attempt stays open there.
 PAYMENT_PROVIDER = config.env_str("PAYMENT_PROVIDER", "vnpay")
 PAYMENT_TIMEOUT_MINUTES = config.env_int("PAYMENT_TIMEOUT_MINUTES", 15)
+
+# The end of the desks' working day: an online dossier submitted later, or on a day off, is
+# received on the next working day.
+OFFICE_CLOSES_AT = config.env_str("OFFICE_CLOSES_AT", "17:00")
+
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PaymentStatusEnum"] = (
     "motcua.payments.models.PaymentStatus"
 )

@@ -13,6 +13,8 @@ import datetime
 from functools import cache
 
 import holidays
+from django.conf import settings
+from django.utils import timezone
 
 from motcua.core.models import CalendarDay, DayKind
 
@@ -133,3 +135,25 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """The number of working days d with start < d <= end; the inverse of add_working_days."""
     return WorkingCalendar.for_range(start, end).working_days_between(start, end)
+
+
+def office_closes_at() -> datetime.time:
+    """The end of the desk's working day (setting OFFICE_CLOSES_AT, "HH:MM" local time)."""
+    return datetime.time.fromisoformat(settings.OFFICE_CLOSES_AT)
+
+
+def received_on(moment: datetime.datetime, *, online: bool = True) -> datetime.date:
+    """The day a dossier handed in at `moment` is received, from which its clock runs.
+
+    Submitted online after the office closes or on a day off, it is received on the next
+    working day (Decree 45/2020); before the office opens on a working day, it is received that
+    day. A dossier handed in at the desk or arriving by post is received on the day itself.
+    """
+    local = timezone.localtime(moment)
+    day = local.date()
+    if not online:
+        return day
+    calendar = _calendar_for(day)
+    if calendar.is_working_day(day) and local.time() < office_closes_at():
+        return day
+    return calendar.next_working_day(day)

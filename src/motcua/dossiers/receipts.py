@@ -14,8 +14,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from motcua.core.calendar import received_on
 from motcua.core.pdf import html_to_pdf, qr_svg
-from motcua.dossiers.models import Attachment, Dossier
+from motcua.dossiers.models import Attachment, Channel, Dossier
 
 TEMPLATE = "dossiers/receipt.pdf.html"
 
@@ -36,6 +37,8 @@ def receipt_html(dossier: Dossier, lookup_url: str) -> str:
     context = {
         "dossier": dossier,
         "documents": _received_documents(dossier),
+        # Submitted online after hours or on a day off: received on the next working day.
+        "received_on": received_on(dossier.submitted_at, online=dossier.channel == Channel.ONLINE),
         "lookup_url": lookup_url,
         # qrcode writes the markup itself; the URL only sets which squares are dark.
         "qr": mark_safe(qr_svg(lookup_url)),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import AccountKind
 from motcua.agencies.models import Agency
 from motcua.core import audit
-from motcua.core.calendar import add_working_days
+from motcua.core.calendar import add_working_days, received_on
 from motcua.dossiers import effects, signals, workflow
 from motcua.dossiers.codes import next_code
 from motcua.dossiers.models import (
@@ -108,7 +108,8 @@ def _register(dossier: Dossier, now: datetime.datetime) -> None:
     today = timezone.localdate(now)
     dossier.code = next_code(dossier.agency, today)
     dossier.submitted_at = now
-    dossier.due_date = add_working_days(today, dossier.procedure.processing_days)
+    received = received_on(now, online=dossier.channel == Channel.ONLINE)
+    dossier.due_date = add_working_days(received, dossier.procedure.processing_days)
     dossier.fee_amount = amount_due(dossier.procedure, dossier.form_data)
     dossier.save(update_fields=["code", "submitted_at", "due_date", "fee_amount", "updated_at"])
 
