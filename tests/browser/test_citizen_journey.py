@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from motcua.accounts.sms import LocmemSmsBackend
-from motcua.core.calendar import add_working_days
+from motcua.core.calendar import add_working_days, received_on
 from motcua.dossiers.models import Dossier
 from tests.factories import PDF
 
@@ -67,7 +67,7 @@ def test_register_submit_and_trace_on_a_phone(phone, marriage, tmp_path):
 
     expect(page.get_by_text("Hồ sơ của bạn đã được nộp.")).to_be_visible()
     dossier = Dossier.objects.get()
-    expected = add_working_days(dossier.submitted_at.astimezone().date(), 3)
+    expected = add_working_days(received_on(dossier.submitted_at), 3)
     expect(page.locator("#dossier-code")).to_have_text(dossier.code)
     expect(page.locator("#due-date")).to_have_text(expected.strftime("%d/%m/%Y"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

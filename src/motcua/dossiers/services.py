@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -200,9 +201,19 @@ def start_draft(
                 idempotency_key=idempotency_key,
             )
     except IntegrityError:
-        # Two identical requests raced; the other one created it.
-        return Dossier.objects.get(applicant=applicant, idempotency_key=idempotency_key), False
+        # Two identical requests raced (a double click); the other one is making it.
+        return _made_by_the_other_request(applicant, idempotency_key), False
     return dossier, True
+
+
+def _made_by_the_other_request(applicant, idempotency_key: str) -> Dossier:
+    """The dossier a concurrent identical request created, once its transaction is visible."""
+    for _attempt in range(50):
+        found = Dossier.objects.filter(applicant=applicant, idempotency_key=idempotency_key)
+        if dossier := found.first():
+            return dossier
+        time.sleep(0.05)
+    raise ValidationError(_("This form is being sent already; open your dossiers in a moment."))
 
 
 def _locked(dossier: Dossier, action: str, person) -> tuple[Dossier, workflow.Transition]:
