@@ -1,18 +1,42 @@
+import datetime
 import io
 import selectors
 import subprocess
 import sys
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
+from django.utils import timezone
 
 from motcua.accounts.models import Role, User
 from motcua.dossiers.models import Dossier
 from tests import factories, second_factor
 from tests.payment_sandbox import GATEWAY, IPN_PATH, SECRET, TMN_CODE, Sandbox
+
+HUE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class Clock:
+    """The time the code under test reads; it starts on Monday 2 March 2020, 9:00 in Huế."""
+
+    def __init__(self):
+        self.now = datetime.datetime(2020, 3, 2, 9, tzinfo=HUE)
+
+    def set(self, *moment) -> datetime.datetime:
+        self.now = datetime.datetime(*moment, tzinfo=HUE)
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Every `timezone.now()` (event times, milestones, calendars) answers the test's moment."""
+    clock = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: clock.now)
+    return clock
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,6 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from motcua.accounts.models import Role
@@ -24,22 +23,6 @@ from tests.factories import official
 
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 D = datetime.date
-
-
-class Clock:
-    def __init__(self):
-        self.now = datetime.datetime(2020, 3, 2, 9, tzinfo=HUE)
-
-    def set(self, *moment) -> datetime.datetime:
-        self.now = datetime.datetime(*moment, tzinfo=HUE)
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: clock.now)
-    return clock
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
-from django.utils import timezone
 
 from motcua.accounts.models import Role
 from motcua.dossiers import services
@@ -19,23 +18,6 @@ from tests.factories import official, seed_targets
 
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 D = datetime.date
-
-
-class Clock:
-    def __init__(self):
-        self.now = datetime.datetime(2020, 3, 2, 9, tzinfo=HUE)
-
-    def set(self, *moment) -> datetime.datetime:
-        self.now = datetime.datetime(*moment, tzinfo=HUE)
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Every `timezone.now()` (event times, milestones, calendars) answers the test's moment."""
-    clock = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: clock.now)
-    return clock
 
 
 @pytest.fixture
