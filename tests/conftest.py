@@ -158,7 +158,13 @@ def citizen(db):
 def marriage(catalog):
     procedure = catalog["marriage"]
     procedure.form_fields = [
-        {"name": "ho_ten", "label": "Họ và tên", "type": "text", "required": True},
+        {
+            "name": "ho_ten",
+            "label": "Họ và tên",
+            "type": "text",
+            "required": True,
+            "profile": "full_name",
+        },
         {
             "name": "cccd_vo",
             "label": "Số CCCD bên nữ",
@@ -292,7 +298,13 @@ def fee_procedure(province):
         agencies=[province["justice"]],
         level=4,
         form_fields=[
-            {"name": "ho_ten", "label": "Họ và tên", "type": "text", "required": True},
+            {
+                "name": "ho_ten",
+                "label": "Họ và tên",
+                "type": "text",
+                "required": True,
+                "profile": "full_name",
+            },
             {"name": "so_ban", "label": "Số bản sao", "type": "integer", "required": False},
         ],
         fees=[

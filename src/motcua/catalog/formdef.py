@@ -2,7 +2,11 @@
 
 A definition is a list of fields, each a dict:
 ``{"name": "so_ban_sao", "label": "Số bản sao", "type": "integer", "required": true,
-"choices": [], "validator": "", "help_text": ""}``.
+"choices": [], "validator": "", "help_text": "", "profile": ""}``.
+
+``profile`` names the attribute of the applicant's own profile that fills the field in advance
+(``"profile": "id_number"``); only the applicant's own fields carry one, so that a marriage
+form never puts the applicant's identity number into the other spouse's field.
 """
 
 from __future__ import annotations
@@ -17,7 +21,17 @@ from motcua.core.validators import FIELD_VALIDATORS
 FIELD_TYPES = ("text", "textarea", "integer", "date", "select", "radio", "checkbox")
 TYPES_WITH_CHOICES = ("select", "radio")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-KNOWN_KEYS = {"name", "label", "type", "required", "choices", "validator", "help_text"}
+KNOWN_KEYS = {"name", "label", "type", "required", "choices", "validator", "help_text", "profile"}
+# The profile attributes a field may take its first value from, and the field types they fit.
+PROFILE_ATTRIBUTES = {
+    "full_name": ("text",),
+    "id_number": ("text",),
+    "phone": ("text",),
+    "email": ("text",),
+    "address": ("text", "textarea"),
+    "tax_code": ("text",),
+    "birth_date": ("date",),
+}
 
 
 def definition_errors(fields: Any) -> list[str]:
@@ -63,4 +77,21 @@ def _field_errors(field: Any) -> list[str]:
         )
     if not isinstance(field.get("required", False), bool):
         errors.append(_("required must be true or false."))
+    errors.extend(_profile_errors(field.get("profile", ""), kind))
     return errors
+
+
+def _profile_errors(attribute: Any, kind: Any) -> list[str]:
+    if not attribute:
+        return []
+    if attribute not in PROFILE_ATTRIBUTES:
+        return [
+            _("the profile attribute must be one of %(names)s.")
+            % {"names": ", ".join(sorted(PROFILE_ATTRIBUTES))}
+        ]
+    if kind not in PROFILE_ATTRIBUTES[attribute]:
+        return [
+            _("the profile attribute %(name)s fits only a field of type %(types)s.")
+            % {"name": attribute, "types": ", ".join(PROFILE_ATTRIBUTES[attribute])}
+        ]
+    return []

@@ -136,6 +136,7 @@ WELL_KNOWN: dict[str, dict[str, Any]] = {
                 "type": "text",
                 "required": True,
                 "validator": "phone",
+                "profile": "phone",
             },
             {
                 "name": "so_ban_sao",
@@ -170,17 +171,39 @@ WELL_KNOWN: dict[str, dict[str, Any]] = {
 FEE_AMOUNTS = (0, 0, 0, 0, 20000, 50000, 100000, 150000, 200000, 500000, 1000000)
 PROCESSING_DAYS = (1, 3, 5, 7, 10, 12, 15, 20, 30)
 RESULTS = ("Giấy chứng nhận", "Giấy phép", "Quyết định", "Văn bản chấp thuận", "Giấy xác nhận")
+# The applicant's own fields say which profile attribute fills them; the marriage form's
+# spouses take none, since the applicant may be either of them (or neither).
 BASE_FORM = [
-    {"name": "ho_ten", "label": "Họ và tên người nộp hồ sơ", "type": "text", "required": True},
-    {"name": "so_cccd", "label": "Số CCCD", "type": "text", "required": True, "validator": "cccd"},
+    {
+        "name": "ho_ten",
+        "label": "Họ và tên người nộp hồ sơ",
+        "type": "text",
+        "required": True,
+        "profile": "full_name",
+    },
+    {
+        "name": "so_cccd",
+        "label": "Số CCCD",
+        "type": "text",
+        "required": True,
+        "validator": "cccd",
+        "profile": "id_number",
+    },
     {
         "name": "dien_thoai",
         "label": "Số điện thoại",
         "type": "text",
         "required": True,
         "validator": "phone",
+        "profile": "phone",
     },
-    {"name": "dia_chi", "label": "Địa chỉ liên hệ", "type": "text", "required": True},
+    {
+        "name": "dia_chi",
+        "label": "Địa chỉ liên hệ",
+        "type": "text",
+        "required": True,
+        "profile": "address",
+    },
     {"name": "noi_dung", "label": "Nội dung đề nghị", "type": "textarea", "required": False},
 ]
 

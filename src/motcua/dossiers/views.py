@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from motcua.catalog.formdef import PROFILE_ATTRIBUTES
 from motcua.catalog.models import Level, Procedure
 from motcua.core.net import client_ip
 from motcua.dossiers import panels, receipts, results, services, workflow
@@ -19,18 +20,14 @@ from motcua.dossiers.queries import publicly_traceable, visible_to_applicant
 from motcua.dossiers.submission import save_submission
 from motcua.dossiers.workflow import TransitionRefused
 
-PROFILE_BY_VALIDATOR = {"cccd": "id_number", "phone": "phone", "email": "email"}
-PROFILE_BY_NAME = {"ho_ten": "full_name", "dia_chi": "address", "ma_so_thue": "tax_code"}
-
 
 def _profile_initial(procedure: Procedure, user) -> dict:
-    """Answers the applicant's profile already holds, to spare them typing."""
+    """Answers the applicant's profile already holds, to spare them typing: only for the fields
+    the form's definition marks as the applicant's own (`"profile": "id_number"`)."""
     initial = {}
     for definition in procedure.form_fields:
-        attribute = PROFILE_BY_VALIDATOR.get(
-            definition.get("validator", "")
-        ) or PROFILE_BY_NAME.get(definition["name"])
-        value = getattr(user, attribute, "") if attribute else ""
+        attribute = definition.get("profile")
+        value = getattr(user, attribute, None) if attribute in PROFILE_ATTRIBUTES else None
         if value:
             initial[f"field_{definition['name']}"] = value
     return initial

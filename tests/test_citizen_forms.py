@@ -1,0 +1,36 @@
+"""The citizen's forms without traps: fields filled from the profile only where the form
+definition says so, and that definition checked."""
+
+import pytest
+
+from motcua.catalog.formdef import definition_errors
+
+
+def _field(**changes) -> dict:
+    return {"name": "cccd", "label": "Số CCCD", "type": "text", **changes}
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        (_field(profile="id_number"), []),
+        (_field(profile=""), []),
+        (_field(type="date", name="ngay_sinh", profile="birth_date"), []),
+        (_field(type="textarea", name="dia_chi", profile="address"), []),
+        (_field(profile="password"), ["the profile attribute must be one of"]),
+        (_field(profile="birth_date"), ["fits only a field of type date"]),
+        (_field(type="integer", profile="phone"), ["fits only a field of type text"]),
+    ],
+)
+def test_the_profile_key_names_a_known_attribute_of_a_fitting_type(field, expected, settings):
+    settings.LANGUAGE_CODE = "en"
+    errors = definition_errors([field])
+    assert len(errors) == len(expected)
+    for error, words in zip(errors, expected, strict=True):
+        assert words in error
+
+
+def test_only_the_fields_marked_as_the_applicants_own_are_filled(signed_in, marriage):
+    page = signed_in.get(f"/thu-tuc/{marriage.code}/nop/").content.decode()
+    assert 'value="Trần Văn Bình"' in page
+    assert "046085001234" not in page, "the wife's CCCD field is not the applicant's own"
