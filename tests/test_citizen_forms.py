@@ -1,5 +1,8 @@
-"""The citizen's forms without traps: fields filled from the profile only where the form
-definition says so, and that definition checked."""
+"""The citizen's forms without traps: registering returns to the form one came from; fields
+are filled from the profile only where the form definition says so, and that definition is
+checked."""
+
+import re
 
 import pytest
 
@@ -34,3 +37,33 @@ def test_only_the_fields_marked_as_the_applicants_own_are_filled(signed_in, marr
     page = signed_in.get(f"/thu-tuc/{marriage.code}/nop/").content.decode()
     assert 'value="Trần Văn Bình"' in page
     assert "046085001234" not in page, "the wife's CCCD field is not the applicant's own"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("next_page", "lands_on"),
+    [
+        ("/thu-tuc/1.000894/nop/", "/thu-tuc/1.000894/nop/"),
+        ("https://lua-dao.example/thu-tuc/", "/"),
+        ("//lua-dao.example/", "/"),
+        ("", "/"),
+    ],
+)
+def test_registering_returns_to_a_page_of_this_site_only(client, mailoutbox, next_page, lands_on):
+    registration = {
+        "kind": "citizen",
+        "full_name": "Lê Thị Mai",
+        "contact": "mai@example.vn",
+        "password1": "song-huong-xanh",
+        "password2": "song-huong-xanh",
+        "next": next_page,
+    }
+    assert client.post("/tai-khoan/dang-ky/", registration).status_code == 302
+    code = re.search(r"\d{6}", mailoutbox[-1].body).group()
+    response = client.post("/tai-khoan/xac-nhan/", {"code": code})
+    assert response.status_code == 302 and response["Location"] == lands_on
+
+
+def test_the_login_page_passes_the_form_it_guards_on_to_registration(client, marriage):
+    login = client.get(f"/thu-tuc/{marriage.code}/nop/", follow=True).content.decode()
+    assert f'href="/tai-khoan/dang-ky/?next=/thu-tuc/{marriage.code}/nop/"' in login

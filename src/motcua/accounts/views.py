@@ -8,10 +8,11 @@ from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from motcua.accounts import services
+from motcua.accounts import profile_sections, services
 from motcua.accounts.forms import (
     ConfirmForm,
     LoginForm,
@@ -38,8 +39,13 @@ class MotcuaLoginView(LoginView):
 
 @require_http_methods(["GET", "POST"])
 def register(request):
-    """Always "we sent a code": a known phone or e-mail gets a notice instead of a code."""
+    """Always "we sent a code": a known phone or e-mail gets a notice instead of a code.
+
+    A `next` page (the procedure's form the person came from) is kept until the code is
+    confirmed, and opened then.
+    """
     form = RegisterForm(request.POST or None)
+    next_page = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if request.method == "POST" and form.is_valid():
         data = form.registration()
         try:
@@ -51,9 +57,18 @@ def register(request):
                 "user": user.pk if user else None,
                 "contact": data.contact,
                 "until": services.registration_deadline().isoformat(),
+                "next": next_page,
             }
             return redirect("accounts:confirm")
-    return render(request, "accounts/register.html", {"form": form})
+    return render(request, "accounts/register.html", {"form": form, "next": next_page})
+
+
+def safe_next(request, candidate: str | None) -> str:
+    """`candidate` when it is a page of this site (never another host's), else ""."""
+    allowed = url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return candidate if candidate and allowed else ""
 
 
 @require_http_methods(["GET", "POST"])
@@ -89,7 +104,7 @@ def confirm(request):
         del request.session[PENDING]
         login(request, user, backend="motcua.accounts.backends.ContactBackend")
         messages.success(request, _("Your account is confirmed. Welcome!"))
-        return redirect("portal:home")
+        return redirect(safe_next(request, pending.get("next")) or "portal:home")
     return render(request, "accounts/confirm.html", {"form": form, "contact": pending["contact"]})
 
 
@@ -161,4 +176,5 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    sections = profile_sections.render_sections(request)
+    return render(request, "accounts/profile.html", {"form": form, "sections": sections})
