@@ -67,8 +67,20 @@ class Procedure(models.Model):
     sector = models.ForeignKey(
         Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="procedures"
     )
+    # The agencies that decide it, and the one-stop desks that receive it for them (the
+    # province's Service Center, a district's one-stop unit); catalog/reception.py pairs them.
     agencies = models.ManyToManyField(
-        Agency, verbose_name=_("agencies that carry it out"), blank=True, related_name="procedures"
+        Agency, verbose_name=_("deciding agencies"), blank=True, related_name="procedures"
+    )
+    receiving_points = models.ManyToManyField(
+        Agency,
+        verbose_name=_("receiving points"),
+        blank=True,
+        related_name="received_procedures",
+        help_text=_(
+            "The one-stop desks that receive it for the deciding agencies. When none is "
+            "named, each deciding agency receives it at its own desk."
+        ),
     )
     level = models.PositiveSmallIntegerField(
         _("online service level"),
@@ -200,6 +212,7 @@ class RequiredDocument(models.Model):
 class StepKind(models.TextChoices):
     """The stages of processing a procedure's workflow is made of."""
 
+    TRANSFER = "transfer", _("Transfer from the receiving desk to the deciding agency")
     PROCESS = "process", _("Processing by the specialist")
     CONSULT = "consult", _("Opinion of another agency (inter-agency)")
     REVIEW = "review", _("Review by the head of division")
