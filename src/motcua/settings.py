@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.backoffice",
     "motcua.payments",
+    "motcua.feedback",
     "motcua.stats",
     "motcua.demo",
 ]

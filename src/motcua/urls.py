@@ -14,8 +14,9 @@ from motcua.backoffice.api import InboxView
 from motcua.catalog.api import ProcedureViewSet, SectorViewSet
 from motcua.core.api import PublicAPIRootView
 from motcua.dossiers.api import DossierViewSet, LookupView
+from motcua.feedback.api import FeedbackViewSet
 from motcua.payments.api import IpnView, PaymentViewSet
-from motcua.stats.api import DossierCsvView, ReportWorkbookView, SummaryView
+from motcua.stats.api import DossierCsvView, FeedbackSummaryView, ReportWorkbookView, SummaryView
 
 router = DefaultRouter()
 router.APIRootView = PublicAPIRootView
@@ -25,6 +26,7 @@ router.register("procedures", ProcedureViewSet, basename="procedure")
 router.register("sectors", SectorViewSet, basename="sector")
 router.register("dossiers", DossierViewSet, basename="dossier")
 router.register("payments", PaymentViewSet, basename="payment")
+router.register("feedback", FeedbackViewSet, basename="feedback")
 
 # Staff reach the admin only after the second factor, through the site's own login.
 admin.site.__class__ = SecondFactorAdminSite
@@ -35,6 +37,7 @@ urlpatterns = [
     path("", include("motcua.portal.urls")),
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.stats.urls")),
+    path("", include("motcua.feedback.urls")),
     path("tai-khoan/oidc/", include("mozilla_django_oidc.urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("mot-cua/", include("motcua.backoffice.urls")),
@@ -53,6 +56,7 @@ urlpatterns = [
     path("api/v1/inbox", InboxView.as_view(), name="api-inbox"),
     path("api/v1/payments/<str:provider>/ipn", IpnView.as_view(), name="api-payment-ipn"),
     path("api/v1/stats/summary", SummaryView.as_view(), name="api-stats-summary"),
+    path("api/v1/stats/feedback", FeedbackSummaryView.as_view(), name="api-stats-feedback"),
     path("api/v1/stats/report.xlsx", ReportWorkbookView.as_view(), name="api-stats-report"),
     path("api/v1/stats/dossiers.csv", DossierCsvView.as_view(), name="api-stats-dossiers"),
     path("api/v1/", include(router.urls)),

@@ -21,7 +21,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from motcua.agencies.models import Agency
-from motcua.stats import access, export, indicators
+from motcua.stats import access, export, feedback, indicators
 from motcua.stats.forms import PeriodForm
 
 NON_FIELD_ERRORS = api_settings.NON_FIELD_ERRORS_KEY
@@ -332,3 +332,56 @@ class DossierCsvView(OfficialFileView):
         )
         response["Content-Disposition"] = _filename("ho-so", start, end, "csv")
         return response
+
+
+class StatsFeedbackCountsSerializer(serializers.Serializer):
+    received = _count("feedback received in the period")
+    answered = _count("answered in the period")
+    answered_on_time = _count("answered by the answer date (15 working days)")
+    answered_late = _count()
+    on_time_rate = _rate("answered_on_time ÷ answered")
+    refused = _count("refused in the period, with the reason")
+    pending = _count("not answered or refused by the end of the period")
+    pending_overdue = _count("of those, past the answer date (not waiting for the sender)")
+    waiting_for_sender = _count("of those, waiting for information asked of the sender")
+    ratings = _count("answers rated in the period")
+    very_satisfied = _count()
+    satisfied = _count()
+    dissatisfied = _count()
+    satisfaction_rate = _rate("(very_satisfied + satisfied) ÷ ratings")
+
+
+class StatsFeedbackAgencySerializer(StatsFeedbackCountsSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class StatsFeedbackSerializer(serializers.Serializer):
+    period = StatsPeriodSerializer()
+    agency = StatsAgencySerializer(allow_null=True, help_text="null: the whole province")
+    feedback = StatsFeedbackCountsSerializer()
+    by_agency = StatsFeedbackAgencySerializer(
+        many=True, required=False, help_text="officials only: each agency that received any"
+    )
+
+
+class FeedbackSummaryView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Statistics of citizen feedback: answered on time or late, overdue, satisfaction",
+        description=(
+            "Anyone may read the whole province; an agency's figures and the per-agency rows are"
+            " for officials of that agency or above it."
+        ),
+        parameters=PERIOD_PARAMETERS,
+        responses={200: StatsFeedbackSerializer, 400: BAD_QUERY, 403: FORBIDDEN},
+    )
+    def get(self, request):
+        start, end, agency = _period(request)
+        detail = access.may_see_detail(request.user, agency)
+        if not (detail or access.is_public(agency)):
+            self.permission_denied(
+                request, _("Only officials of this agency or above it see its statistics.")
+            )
+        return Response(feedback.summary(start, end, agency, detail=detail))
