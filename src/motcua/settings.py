@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.backoffice",
     "motcua.payments",
+    "motcua.integrations",
     "motcua.feedback",
     "motcua.stats",
     "motcua.demo",
@@ -326,6 +327,27 @@ PAYMENT_TIMEOUT_MINUTES = config.env_int("PAYMENT_TIMEOUT_MINUTES", 15)
 # received on the next working day.
 OFFICE_CLOSES_AT = config.env_str("OFFICE_CLOSES_AT", "17:00")
 
+# The national public service portal (motcua.integrations, docs/integrations.md): where its API
+# is, the token we present and the one it presents when it sends us dossiers. Without
+# NATIONAL_PORTAL_URL the connection is off: no status is queued and intake is closed.
+NATIONAL_PORTAL: dict[str, str] = {"CLASS": "motcua.integrations.portal.DisabledPortal"}
+if config.env_str("NATIONAL_PORTAL_URL"):
+    NATIONAL_PORTAL = {
+        "CLASS": config.env_str("NATIONAL_PORTAL_CLASS", "motcua.integrations.portal.HttpPortal"),
+        "URL": config.env_str("NATIONAL_PORTAL_URL"),
+        "TOKEN": config.env_str("NATIONAL_PORTAL_TOKEN"),
+        "INBOUND_TOKEN": config.env_str("NATIONAL_PORTAL_INBOUND_TOKEN"),
+        "TIMEOUT": str(config.env_int("NATIONAL_PORTAL_TIMEOUT", 10)),
+    }
+    if not (NATIONAL_PORTAL["TOKEN"] and NATIONAL_PORTAL["INBOUND_TOKEN"]):
+        raise ImproperlyConfigured(
+            "NATIONAL_PORTAL_URL needs NATIONAL_PORTAL_TOKEN and NATIONAL_PORTAL_INBOUND_TOKEN"
+        )
+# Status messages sent per request, and the outbox's backoff after a failure (doubling).
+NATIONAL_PORTAL_BATCH = config.env_int("NATIONAL_PORTAL_BATCH", 200)
+NATIONAL_PORTAL_RETRY_SECONDS = config.env_int("NATIONAL_PORTAL_RETRY_SECONDS", 30)
+NATIONAL_PORTAL_RETRY_MAX_SECONDS = config.env_int("NATIONAL_PORTAL_RETRY_MAX_SECONDS", 900)
+
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PaymentStatusEnum"] = (
     "motcua.payments.models.PaymentStatus"
 )
@@ -361,6 +383,16 @@ CELERY_BEAT_SCHEDULE["accounts-purge-registrations"] = {
 CELERY_BEAT_SCHEDULE["payments-sweep"] = {
     "task": "motcua.payments.tasks.sweep_pending_payments",
     "schedule": 300.0,
+}
+# The national portal: what the outbox still holds is sent every minute (after the portal's
+# backoff), and the dossiers it holds for us are pulled every minute when it does not push.
+CELERY_BEAT_SCHEDULE["integrations-sweep-outbox"] = {
+    "task": "motcua.integrations.tasks.sweep_outbox",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["integrations-pull-dossiers"] = {
+    "task": "motcua.integrations.tasks.pull_dossiers",
+    "schedule": 60.0,
 }
 
 LOGGING = {

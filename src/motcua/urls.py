@@ -15,6 +15,7 @@ from motcua.catalog.api import ProcedureViewSet, SectorViewSet
 from motcua.core.api import PublicAPIRootView
 from motcua.dossiers.api import DossierViewSet, LookupView
 from motcua.feedback.api import FeedbackViewSet
+from motcua.integrations.api import IntakeView
 from motcua.payments.api import IpnView, PaymentViewSet
 from motcua.stats.api import DossierCsvView, FeedbackSummaryView, ReportWorkbookView, SummaryView
 
@@ -43,6 +44,7 @@ urlpatterns = [
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
+    path("ket-noi-quoc-gia/", include("motcua.integrations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token", TokenView.as_view(), name="api-token"),
@@ -55,6 +57,7 @@ urlpatterns = [
     path("api/v1/lookup/<str:code>", LookupView.as_view(), name="api-lookup"),
     path("api/v1/inbox", InboxView.as_view(), name="api-inbox"),
     path("api/v1/payments/<str:provider>/ipn", IpnView.as_view(), name="api-payment-ipn"),
+    path("api/v1/national/dossiers", IntakeView.as_view(), name="api-national-intake"),
     path("api/v1/stats/summary", SummaryView.as_view(), name="api-stats-summary"),
     path("api/v1/stats/feedback", FeedbackSummaryView.as_view(), name="api-stats-feedback"),
     path("api/v1/stats/report.xlsx", ReportWorkbookView.as_view(), name="api-stats-report"),

@@ -97,8 +97,9 @@ def submit(dossier: Dossier, actor=None, now: datetime.datetime | None = None) -
     return dossier
 
 
-def _register(dossier: Dossier, now: datetime.datetime) -> None:
-    """Give a draft its code, receipt time, appointment date and the fees due.
+def _register(dossier: Dossier, now: datetime.datetime, code: str = "") -> None:
+    """Give a draft its code (the agency's next, unless another portal gave it one), receipt
+    time, appointment date and the fees due.
 
     The fees are fixed now, from the procedure's fee lines and the form's answers.
     """
@@ -107,7 +108,7 @@ def _register(dossier: Dossier, now: datetime.datetime) -> None:
     if dossier.agency is None:
         raise ValidationError(_("Choose where to submit the dossier."), code="agency")
     today = timezone.localdate(now)
-    dossier.code = next_code(dossier.agency, today)
+    dossier.code = code or next_code(dossier.agency, today)
     dossier.submitted_at = now
     received = received_on(now, online=dossier.channel == Channel.ONLINE)
     dossier.due_date = add_working_days(received, dossier.procedure.processing_days)
@@ -125,6 +126,22 @@ def register_at_desk(
     _register(dossier, timezone.now())
     _record(dossier, Status.SUBMITTED, officer)
     _record(dossier, Status.ACCEPTED, officer, note)
+    return dossier
+
+
+@transaction.atomic
+def register_external(
+    dossier: Dossier, code: str, uploads: dict[int, UploadedFile], submitted_at: datetime.datetime
+) -> Dossier:
+    """Register a dossier submitted on another portal (the national one) under the code it got
+    there, with its files; it then waits at the desk like a dossier submitted here, received
+    and timed by the same rules. Registering it again changes nothing."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if dossier.status != Status.DRAFT:
+        return dossier
+    _store_uploads(dossier, uploads)
+    _register(dossier, submitted_at, code)
+    _record(dossier, Status.SUBMITTED)
     return dossier
 
 

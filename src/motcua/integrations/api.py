@@ -1,0 +1,88 @@
+"""The endpoint the national portal sends dossiers to, with the portal's own credential."""
+
+from __future__ import annotations
+
+import hmac
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from motcua.integrations import intake, portal
+
+PORTAL_CREDENTIAL = "national-portal"
+
+
+class NationalPortalAuthentication(BaseAuthentication):
+    """`Authorization: Bearer <NATIONAL_PORTAL_INBOUND_TOKEN>`, compared in constant time."""
+
+    def authenticate(self, request):
+        words = get_authorization_header(request).split()
+        if not words or words[0].lower() != b"bearer":
+            return None
+        expected = portal.get().inbound_token.encode()
+        if len(words) != 2 or not expected or not hmac.compare_digest(words[1], expected):
+            raise AuthenticationFailed(_("This is not the national portal's credential."))
+        return AnonymousUser(), PORTAL_CREDENTIAL
+
+    def authenticate_header(self, request) -> str:
+        return 'Bearer realm="national-portal"'
+
+
+class IsNationalPortal(BasePermission):
+    message = _("Only the national portal sends dossiers here.")
+
+    def has_permission(self, request, view) -> bool:
+        return request.auth == PORTAL_CREDENTIAL
+
+
+class NationalPortalScheme(OpenApiAuthenticationExtension):
+    target_class = NationalPortalAuthentication
+    name = "nationalPortalToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "The national portal's token (NATIONAL_PORTAL_INBOUND_TOKEN).",
+        }
+
+
+class IntakeView(APIView):
+    authentication_classes = [NationalPortalAuthentication]
+    permission_classes = [IsNationalPortal]
+
+    @extend_schema(
+        summary="National portal: hand over a dossier submitted there",
+        description=(
+            "The dossier is registered under its national code and waits at the receiving"
+            " point's desk like one submitted on this portal. Sending the same dossier again"
+            " creates nothing (200, `created` false). Files come inline (base64) or as links"
+            " to the national portal."
+        ),
+        request=intake.NationalDossierSerializer,
+        responses={
+            201: intake.IntakeAnswerSerializer,
+            200: intake.IntakeAnswerSerializer,
+            400: OpenApiResponse(description="Bad input; the messages say what, in Vietnamese."),
+            401: OpenApiResponse(description="Without the national portal's credential."),
+            403: OpenApiResponse(description="Not the national portal."),
+            409: OpenApiResponse(description="A dossier registered here has this code."),
+            502: OpenApiResponse(description="The national portal did not give a linked file."),
+        },
+        tags=["national portal"],
+    )
+    def post(self, request):
+        try:
+            taken = intake.take(request.data)
+        except intake.IntakeRefused as refused:
+            return Response(refused.errors, status=refused.status)
+        answer = intake.IntakeAnswerSerializer(taken.answer()).data
+        return Response(answer, status=status.HTTP_201_CREATED if taken.created else 200)

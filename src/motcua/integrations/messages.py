@@ -1,0 +1,111 @@
+"""The status message sent to the national portal for one change of a dossier.
+
+The fields follow the national sync as DOMAIN.md lists them (the real wire format is not
+public; the adapter may reshape them): codes, channel 1–3, the dates, the national status
+1–10, paid online 0/1/2, digitised components, VNeID, and the lists of documents, fees, results
+and history. A message carries the history entry of its own change; the portal keeps the
+dossier's history by putting the messages together in their sequence.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.apps import apps
+
+from motcua.dossiers.models import (
+    NATIONAL_STATUS,
+    RESULT_OUT,
+    Attachment,
+    Channel,
+    Dossier,
+    Event,
+    ResultDocument,
+)
+
+CHANNELS = {Channel.DESK: 1, Channel.ONLINE: 2, Channel.POST: 3}
+# Paid online, as the national portal counts it: no fee, paid online, fee not paid online.
+NO_FEE, PAID_ONLINE, NOT_PAID_ONLINE = 0, 1, 2
+
+
+def _iso(moment: datetime.date | datetime.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def status_message(dossier: Dossier, event: Event) -> dict[str, Any]:
+    """The message of `event` (just recorded on `dossier`), without its sequence number."""
+    codes = Dossier.objects.filter(pk=dossier.pk).values("procedure__code", "agency__code")[0]
+    documents = _documents(dossier)
+    paid_online = _paid_online(dossier)
+    return {
+        "dossier_code": dossier.code,
+        "procedure_code": codes["procedure__code"],
+        "agency_code": codes["agency__code"] or "",
+        "channel": CHANNELS[dossier.channel],
+        "status": NATIONAL_STATUS[event.to_status],
+        "local_status": event.to_status,
+        "received_date": _iso(dossier.submitted_at),
+        "appointment_date": _iso(dossier.due_date),
+        "finished_date": _iso(dossier.finished_at),
+        "returned_date": _iso(dossier.returned_at),
+        "paid_online": paid_online,
+        "has_digitised_components": bool(documents),
+        "identity_verified": dossier.identity_verified,
+        "applicant_name": dossier.applicant_name,
+        "applicant_id_number": dossier.applicant_id_number,
+        "documents": documents,
+        "fees": (
+            [{"amount": dossier.fee_amount, "paid_online": paid_online == PAID_ONLINE}]
+            if dossier.fee_amount
+            else []
+        ),
+        "results": _results(dossier, event.to_status),
+        "history": [
+            {
+                "at": _iso(event.at),
+                "action": event.action,
+                "status": NATIONAL_STATUS[event.to_status],
+                "local_status": event.to_status,
+                "note": event.note,
+            }
+        ],
+    }
+
+
+def _documents(dossier: Dossier) -> list[dict[str, Any]]:
+    files = Attachment.objects.filter(dossier=dossier).values_list(
+        "document__name", "original_name", "content_type", "size"
+    )
+    return [
+        {"document": document or "", "file_name": name, "content_type": kind, "size": size}
+        for document, name, kind, size in files
+    ]
+
+
+def _results(dossier: Dossier, status: str) -> list[dict[str, Any]]:
+    if status not in RESULT_OUT:
+        return []
+    result = ResultDocument.objects.filter(dossier=dossier).first()
+    if result is None:
+        return []
+    return [
+        {
+            "number": result.number,
+            "title": result.title,
+            "signed_at": _iso(result.signed_at),
+            "sha256": result.sha256,
+        }
+    ]
+
+
+def _paid_online(dossier: Dossier) -> int:
+    """Whether the fees were paid online, read through the app registry: payments and
+    integrations are siblings in the layers and import nothing of each other."""
+    if not dossier.fee_amount:
+        return NO_FEE
+    if not apps.is_installed("motcua.payments"):
+        return NOT_PAID_ONLINE
+    payment = apps.get_model("payments", "Payment")
+    paid = payment.objects.filter(dossier=dossier, status="paid").exists()
+    return PAID_ONLINE if paid else NOT_PAID_ONLINE

@@ -1,0 +1,26 @@
+"""Background work of the national portal connection (Celery)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from motcua.integrations import intake, outbox
+
+
+@shared_task(ignore_result=True)
+def flush_outbox() -> None:
+    """Send what waits in the outbox; queued after each change is committed."""
+    outbox.flush()
+
+
+@shared_task(ignore_result=True)
+def sweep_outbox() -> None:
+    """The periodic sweep: whatever is still waiting (the portal was down, a task was lost)
+    is sent, once the portal's backoff is over."""
+    outbox.flush()
+
+
+@shared_task(ignore_result=True)
+def pull_dossiers() -> None:
+    """Take in the dossiers the national portal holds for us (when it does not push them)."""
+    intake.pull()

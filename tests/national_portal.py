@@ -1,0 +1,104 @@
+"""The national portal simulator the integration tests run against: its own process, real HTTP.
+
+`start` runs it on free ports; `Simulator` drives it through its control port as a tester
+would (and as a citizen submitting on the national portal would).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import selectors
+import subprocess
+import sys
+from collections.abc import Iterator
+
+from tests.payment_sandbox import exchange
+
+TOKEN = "test-suite-national-token"
+INBOUND_TOKEN = "test-suite-national-inbound-token"
+INTAKE_PATH = "/api/v1/national/dossiers"
+
+
+@contextlib.contextmanager
+def start() -> Iterator[tuple[str, str]]:
+    """The simulator on free ports: its service URL and its control URL; stopped after."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "national_portal_simulator",
+            "--port",
+            "0",
+            "--control-port",
+            "0",
+            "--token",
+            TOKEN,
+            "--quiet",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    try:
+        if not selector.select(timeout=30):
+            raise RuntimeError("the national portal simulator did not start within 30 seconds")
+        words = process.stdout.readline().split()
+        assert words and words[0] == "NATIONAL", words
+        yield words[1], words[2]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+class Simulator:
+    def __init__(self, service_url: str, control_url: str):
+        self.url = service_url
+        self.control_url = control_url
+
+    def portal_settings(self, timeout: int = 5) -> dict[str, str]:
+        return {
+            "CLASS": "motcua.integrations.portal.HttpPortal",
+            "URL": self.url,
+            "TOKEN": TOKEN,
+            "INBOUND_TOKEN": INBOUND_TOKEN,
+            "TIMEOUT": str(timeout),
+        }
+
+    def control(self, name: str, **data) -> dict:
+        status, _headers, body = exchange(
+            "POST",
+            f"{self.control_url}/control/{name}",
+            json.dumps(data).encode(),
+            {"Content-Type": "application/json"},
+        )
+        assert status == 200, body
+        return json.loads(body)
+
+    def state(self) -> dict:
+        return json.loads(exchange("GET", f"{self.control_url}/control/state")[2])
+
+    def received(self, code: str) -> dict:
+        return json.loads(exchange("GET", f"{self.control_url}/control/received?code={code}")[2])
+
+    def rejected(self) -> list[dict]:
+        return json.loads(exchange("GET", f"{self.control_url}/control/rejected")[2])["rejected"]
+
+    def submit(self, dossier: dict, files: list[dict], push: bool = True) -> dict:
+        """A citizen submits `dossier` on the national portal, which hands it over."""
+        return self.control("submit", dossier=dossier, files=files, push=push)
+
+    def mode(self, mode: str, delay: float = 0.0) -> None:
+        self.control("config", mode=mode, delay=delay)
+
+
+def a_file(document: str, content: bytes, by_url: bool = False) -> dict:
+    return {
+        "document": document,
+        "file_name": "to-khai.pdf",
+        "content_type": "application/pdf",
+        "content_base64": base64.b64encode(content).decode(),
+        "by_url": by_url,
+    }
