@@ -208,6 +208,12 @@ class StatsScorecardSerializer(serializers.Serializer):
     not_computed = StatsNotComputedSerializer(many=True)
 
 
+class StatsNationalSyncSerializer(serializers.Serializer):
+    registered = serializers.IntegerField(help_text="dossiers registered in the period")
+    synced = serializers.IntegerField(help_text="those whose latest status reached the portal")
+    rate = serializers.FloatField(allow_null=True, help_text="synced ÷ registered, in %")
+
+
 class StatsSummarySerializer(serializers.Serializer):
     period = StatsPeriodSerializer()
     agency = StatsAgencySerializer(allow_null=True, help_text="null: the whole province")
@@ -215,6 +221,9 @@ class StatsSummarySerializer(serializers.Serializer):
     dossiers = StatsDossiersSerializer()
     target = StatsProgressSerializer(allow_null=True)
     series = StatsSeriesPointSerializer(many=True, help_text="one point per month of the period")
+    national_sync = StatsNationalSyncSerializer(
+        allow_null=True, help_text="the sync with the national portal; null while not connected"
+    )
     by_tier = StatsTierSerializer(many=True)
     unused_services = StatsUnusedSerializer()
     least_used = StatsLeastUsedSerializer(many=True)

@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy
 from motcua.agencies.models import Agency, Tier
 from motcua.catalog.models import Fee, Level, OnlineMode, Procedure, ProcedureTier
 from motcua.dossiers.models import Channel
+from motcua.integrations import outbox
 from motcua.stats.aggregates import AGENCY_COUNTERS, PROCEDURE_COUNTERS
 from motcua.stats.models import (
     AgencyDay,
@@ -505,6 +506,7 @@ def summary(
         "dossiers": dossiers,
         "target": progress(target_for(targets, end.year), dossiers),
         "series": series(start, end, scope.ids, targets),
+        "national_sync": outbox.sync_figures(start, end, None if scope.everything else scope.ids),
         "by_tier": by_tier(scope, catalog, counts, offered),
         "unused_services": unused_services(offered, per_procedure, catalog),
         "least_used": least_used(offered, per_procedure, catalog),
