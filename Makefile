@@ -55,6 +55,14 @@ SANDBOX := VNPAY_TMN_CODE=MOTCUA01 VNPAY_HASH_SECRET=$(SANDBOX_SECRET) \
 	VNPAY_API_URL=$(SANDBOX_URL)/merchant_webapi/api/transaction \
 	VNPAY_STATEMENT_URL=$(SANDBOX_URL)/merchant_webapi/statement
 
+# Without a national portal of its own (NATIONAL_PORTAL_URL unset), the site syncs with the
+# national portal simulator, started alongside (control port 8003: docs/integrations.md).
+NATIONAL_URL := http://127.0.0.1:8002
+NATIONAL_TOKEN := simulator-only-not-a-secret
+NATIONAL_INBOUND := simulator-inbound-not-a-secret
+NATIONAL := NATIONAL_PORTAL_URL=$(NATIONAL_URL) NATIONAL_PORTAL_TOKEN=$(NATIONAL_TOKEN) \
+	NATIONAL_PORTAL_INBOUND_TOKEN=$(NATIONAL_INBOUND)
+
 # `make run` serves with gunicorn, as a province would, with a long listen queue so that a burst
 # of submissions waits instead of being reset; `make dev` serves with Django's development
 # server, which reloads on every change. Both share the set-up and the companions below.
@@ -75,13 +83,21 @@ setup: install
 	$(DEV) $(BIN)/python manage.py load_demo --if-empty
 
 # Serve with $(1), beside a Celery worker (with its schedule) and, without a merchant of its
-# own, the payment sandbox; all of them stop with the server.
+# own, the payment sandbox, and without a national portal, its simulator; all of them stop
+# with the server.
 define serve
 	@if [ -z "$$VNPAY_TMN_CODE" ]; then \
 		export $(SANDBOX); \
 		$(BIN)/python -m motcua.payments.simulator --port 8001 --tmn-code MOTCUA01 \
 			--secret $(SANDBOX_SECRET) --ipn-url http://127.0.0.1:8000/api/v1/payments/vnpay/ipn & \
 		pids="$$!"; \
+	fi; \
+	if [ -z "$$NATIONAL_PORTAL_URL" ]; then \
+		export $(NATIONAL); \
+		$(BIN)/python -m national_portal_simulator --port 8002 --control-port 8003 \
+			--token $(NATIONAL_TOKEN) --push-token $(NATIONAL_INBOUND) --quiet \
+			--push-url http://127.0.0.1:8000/api/v1/national/dossiers & \
+		pids="$$pids $$!"; \
 	fi; \
 	$(DEV) $(BIN)/celery -A motcua worker --beat --pool solo --loglevel WARNING & \
 	pids="$$pids $$!"; \
