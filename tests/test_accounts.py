@@ -2,12 +2,12 @@ import pytest
 from django.test import Client
 
 from motcua.accounts.models import User
-from motcua.accounts.sms import LocmemSmsBackend
+from motcua.notifications.sms import LocmemGateway
 
 
 @pytest.fixture(autouse=True)
 def empty_sms_outbox():
-    LocmemSmsBackend.outbox.clear()
+    LocmemGateway.outbox.clear()
 
 
 def register(client, **changes):
@@ -25,7 +25,7 @@ def register(client, **changes):
 
 
 def sent_code() -> str:
-    _phone, text = LocmemSmsBackend.outbox[-1]
+    _phone, text = LocmemGateway.outbox[-1]
     return next(word for word in text.split() if word.rstrip(".").isdigit()).rstrip(".")
 
 
@@ -35,7 +35,7 @@ def test_register_confirm_by_sms_code_and_log_in(client):
     assert response.status_code == 302 and response["Location"] == "/tai-khoan/xac-nhan/"
     user = User.objects.get(phone="0905123456")
     assert not user.is_active and user.id_number == "046085001234"
-    assert LocmemSmsBackend.outbox[-1][0] == "0905123456"
+    assert LocmemGateway.outbox[-1][0] == "0905123456"
 
     wrong = client.post(
         "/tai-khoan/xac-nhan/", {"code": "000000" if sent_code() != "000000" else "111111"}
@@ -77,7 +77,7 @@ def test_bad_registration_input_is_explained_and_creates_nothing(client, changes
     response = register(client, **changes)
     assert response.status_code == 200
     assert message.lower() in response.content.decode().lower()
-    assert User.objects.count() == 0 and LocmemSmsBackend.outbox == []
+    assert User.objects.count() == 0 and LocmemGateway.outbox == []
 
 
 @pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_same_phone_cannot_register_twice(client):
     # The same answer as for a new phone; the phone's owner is told instead.
     assert second.status_code == 302 and second["Location"] == "/tai-khoan/xac-nhan/"
     assert User.objects.count() == 1
-    assert "đã có tài khoản" in LocmemSmsBackend.outbox[-1][1]
+    assert "đã có tài khoản" in LocmemGateway.outbox[-1][1]
 
 
 @pytest.mark.django_db
@@ -174,7 +174,7 @@ def test_reset_does_not_tell_whether_an_account_exists(client, db):
     response = client.post("/tai-khoan/quen-mat-khau/", {"contact": "0999999999"})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "Nếu có tài khoản" in page and LocmemSmsBackend.outbox == []
+    assert "Nếu có tài khoản" in page and LocmemGateway.outbox == []
     attempt = client.post(
         "/tai-khoan/dat-lai-mat-khau/",
         {"code": "123456", "password1": "mua-thu-ha-noi", "password2": "mua-thu-ha-noi"},

@@ -18,8 +18,8 @@ from rest_framework.test import APIClient
 
 from motcua.accounts.authentication import issue_token
 from motcua.accounts.models import Role, User
-from motcua.accounts.sms import LocmemSmsBackend
 from motcua.core.models import AuditEntry
+from motcua.notifications.sms import LocmemGateway
 from tests import factories
 
 PASSWORD = "hoa-sen-tren-song"
@@ -39,7 +39,7 @@ class CountingHasher(MD5PasswordHasher):
 
 @pytest.fixture(autouse=True)
 def empty_sms_outbox():
-    LocmemSmsBackend.outbox.clear()
+    LocmemGateway.outbox.clear()
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def code_in(text: str) -> str:
 
 
 def last_sms_code() -> str:
-    return code_in(LocmemSmsBackend.outbox[-1][1])
+    return code_in(LocmemGateway.outbox[-1][1])
 
 
 def page(client, url: str) -> bytes:
@@ -101,7 +101,7 @@ def wrong(code: str) -> str:
 
 
 def a_code_not_sent() -> str:
-    texts = [text for _phone, text in LocmemSmsBackend.outbox]
+    texts = [text for _phone, text in LocmemGateway.outbox]
     texts += [message.body for message in getattr(mail, "outbox", [])]
     unsent = ("000000", "111111", "222222")
     return next(code for code in unsent if not any(code in text for text in texts))
@@ -148,7 +148,7 @@ def test_registration_answers_alike_whether_or_not_an_account_exists(taken, mail
 def test_the_owner_of_a_known_phone_is_told_instead(client, member):
     register(client)
     assert User.objects.count() == 1
-    phone, text = LocmemSmsBackend.outbox[-1]
+    phone, text = LocmemGateway.outbox[-1]
     assert phone == "0905123456" and "đã có tài khoản" in text
     assert not re.search(r"\b\d{6}\b", text)
 
@@ -198,10 +198,10 @@ def test_codes_sent_to_one_phone_are_limited_across_processes(client, db, settin
     client.post("/tai-khoan/xac-nhan/", {"resend": "1"})
     cache.clear()  # the count does not live in one process's memory
     client.post("/tai-khoan/xac-nhan/", {"resend": "1"})
-    assert len(LocmemSmsBackend.outbox) == 3
+    assert len(LocmemGateway.outbox) == 3
     refused = client.post("/tai-khoan/xac-nhan/", {"resend": "1"}, follow=True)
     assert "Đã gửi quá nhiều mã" in refused.content.decode()
-    assert len(LocmemSmsBackend.outbox) == 3
+    assert len(LocmemGateway.outbox) == 3
 
 
 @pytest.mark.parametrize("contact", ["0905123456", "binh@example.vn"], ids=["phone", "e-mail"])
@@ -216,7 +216,7 @@ def test_reset_codes_are_limited_per_address_and_answer_alike(
         assert ask_reset(client, contact).status_code == 302
     refused = ask_reset(client, contact)
     assert refused.status_code == 200 and "Đã gửi quá nhiều mã" in refused.content.decode()
-    assert len(LocmemSmsBackend.outbox) + len(mailoutbox) == 2
+    assert len(LocmemGateway.outbox) + len(mailoutbox) == 2
 
     unknown = "0999999999" if contact[0] == "0" else "ai@example.vn"
     for _ in range(2):
@@ -250,7 +250,7 @@ def test_guesses_run_out_alike_with_or_without_an_account(member, settings, cont
     for _ in range(3):
         browser = Client()
         ask_reset(browser, contact)
-        sent = last_sms_code() if LocmemSmsBackend.outbox else ""
+        sent = last_sms_code() if LocmemGateway.outbox else ""
         answers.append(reset_with(browser, wrong(sent)).content.decode())
     assert "sai hoặc đã hết hạn" in answers[0] and "sai hoặc đã hết hạn" in answers[1]
     assert "Nhập sai mã quá nhiều lần" in answers[2]

@@ -22,8 +22,8 @@ from oauth2_provider.models import Application
 
 from motcua.accounts.models import AccountKind, User
 from motcua.accounts.oidc import discovery, oidc_setting
-from motcua.accounts.sms import LocmemSmsBackend
 from motcua.core.models import AuditEntry
+from motcua.notifications.sms import LocmemGateway
 from tests.oidc_provider import CCCD_CLAIM, PEOPLE
 
 PASSWORD = "mat-khau-dinh-danh"
@@ -164,7 +164,7 @@ def test_an_account_is_linked_by_a_code_sent_to_its_phone(relying_party):
     browser, page = sign_on(relying_party, "vneid-binh")
     page = submit(browser, page, send="1", contact="0912 345 678")
     assert page.url == relying_party + CHOICE_PAGE and signed_in(browser) is None
-    phone, text = LocmemSmsBackend.outbox[-1]
+    phone, text = LocmemGateway.outbox[-1]
     code = re.search(r"\b(\d{6})\b", text).group(1)
     assert phone == "0912345678"
     wrong = submit(browser, page, by_code="1", code="000000" if code != "000000" else "111111")
@@ -189,7 +189,7 @@ def register_by_phone(relying_party: str, phone: str, cccd: str) -> requests.Ses
         password2="ke-la-mat-khau",
         **fields,
     )
-    code = re.search(r"\b(\d{6})\b", LocmemSmsBackend.outbox[-1][1]).group(1)
+    code = re.search(r"\b(\d{6})\b", LocmemGateway.outbox[-1][1]).group(1)
     parser = Forms()
     parser.feed(page.text)
     token = next(fields for _action, fields in parser.forms if "code" in fields)[

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.backoffice",
     "motcua.payments",
+    "motcua.notifications",
     "motcua.integrations",
     "motcua.feedback",
     "motcua.stats",
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "motcua.core.middleware.ForbiddenCharacterMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "motcua.notifications.limits.ClientAddressMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -86,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "motcua.portal.context_processors.site",
+                "motcua.notifications.context_processors.unread",
             ],
         },
     },
@@ -149,7 +152,6 @@ OTP_TOTP_ISSUER = config.env_str("TOTP_ISSUER", "Motcua")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Public lookups by dossier code allowed per address and minute, against enumeration.
 LOOKUPS_PER_MINUTE = config.env_int("LOOKUPS_PER_MINUTE", 20)
-SMS_BACKEND = config.env_str("SMS_BACKEND", "motcua.accounts.sms.ConsoleSmsBackend")
 # One-time codes (motcua.accounts.services): codes and notices sent per phone number or e-mail
 # address and hour, wrong codes per account over all its codes in a window, and how long an
 # unconfirmed registration holds its phone, e-mail and CCCD before it is void.
@@ -348,6 +350,66 @@ NATIONAL_PORTAL_BATCH = config.env_int("NATIONAL_PORTAL_BATCH", 200)
 NATIONAL_PORTAL_RETRY_SECONDS = config.env_int("NATIONAL_PORTAL_RETRY_SECONDS", 30)
 NATIONAL_PORTAL_RETRY_MAX_SECONDS = config.env_int("NATIONAL_PORTAL_RETRY_MAX_SECONDS", 900)
 
+# Notifications (motcua.notifications, docs/notifications.md): the channels citizens and
+# officials are told on. SMS goes through the gateways below, tried in order (the second when
+# the first fails or is slow); without SMS_GATEWAY_URL, to the log. Zalo is on once
+# ZALO_APP_ID is set.
+SMS_GATEWAYS = [
+    {
+        "NAME": name,
+        "CLASS": "motcua.notifications.sms.JsonHttpGateway",
+        "URL": config.env_str(f"{prefix}_URL"),
+        "API_KEY": config.env_str(f"{prefix}_KEY"),
+        "SENDER": config.env_str("SMS_SENDER", "MOTCUA"),
+        "TIMEOUT": config.env_str(f"{prefix}_TIMEOUT", "5"),
+    }
+    for name, prefix in (("primary", "SMS_GATEWAY"), ("secondary", "SMS_GATEWAY2"))
+    if config.env_str(f"{prefix}_URL")
+] or [{"NAME": "console", "CLASS": "motcua.notifications.sms.ConsoleGateway"}]
+NOTIFICATION_CHANNELS: dict[str, dict] = {
+    "in_app": {"CLASS": "motcua.notifications.channels.InAppChannel"},
+    "email": {"CLASS": "motcua.notifications.channels.EmailChannel"},
+    "sms": {"CLASS": "motcua.notifications.channels.SmsChannel", "GATEWAYS": SMS_GATEWAYS},
+}
+if config.env_str("ZALO_APP_ID"):
+    NOTIFICATION_CHANNELS["zalo"] = {
+        "CLASS": "motcua.notifications.zalo.ZaloChannel",
+        "APP_ID": config.env_str("ZALO_APP_ID"),
+        "SECRET_KEY": config.env_str("ZALO_SECRET_KEY"),
+        "REFRESH_TOKEN": config.env_str("ZALO_REFRESH_TOKEN"),
+        "API_URL": config.env_str("ZALO_API_URL", "https://business.openapi.zalo.me"),
+        "OAUTH_URL": config.env_str(
+            "ZALO_OAUTH_URL", "https://oauth.zaloapp.com/v4/oa/access_token"
+        ),
+        "TIMEOUT": config.env_str("ZALO_TIMEOUT", "10"),
+    }
+# SMS cost money: per phone number and day, per client address and hour (codes and notices).
+SMS_PER_PHONE_PER_DAY = config.env_int("SMS_PER_PHONE_PER_DAY", 20)
+SMS_PER_CLIENT_PER_HOUR = config.env_int("SMS_PER_CLIENT_PER_HOUR", 10)
+# Officials hear of a dossier due within this many working days.
+NOTICE_DEADLINE_DAYS = config.env_int("NOTICE_DEADLINE_DAYS", 2)
+
+# The national public service portal (motcua.integrations, docs/integrations.md): where its API
+# is, the token we present and the one it presents when it sends us dossiers. Without
+# NATIONAL_PORTAL_URL the connection is off: no status is queued and intake is closed.
+NATIONAL_PORTAL: dict[str, str] = {"CLASS": "motcua.integrations.portal.DisabledPortal"}
+if config.env_str("NATIONAL_PORTAL_URL"):
+    NATIONAL_PORTAL = {
+        "CLASS": config.env_str("NATIONAL_PORTAL_CLASS", "motcua.integrations.portal.HttpPortal"),
+        "URL": config.env_str("NATIONAL_PORTAL_URL"),
+        "TOKEN": config.env_str("NATIONAL_PORTAL_TOKEN"),
+        "INBOUND_TOKEN": config.env_str("NATIONAL_PORTAL_INBOUND_TOKEN"),
+        "TIMEOUT": str(config.env_int("NATIONAL_PORTAL_TIMEOUT", 10)),
+    }
+    if not (NATIONAL_PORTAL["TOKEN"] and NATIONAL_PORTAL["INBOUND_TOKEN"]):
+        raise ImproperlyConfigured(
+            "NATIONAL_PORTAL_URL needs NATIONAL_PORTAL_TOKEN and NATIONAL_PORTAL_INBOUND_TOKEN"
+        )
+# Status messages sent per request, and the outbox's backoff after a failure (doubling).
+NATIONAL_PORTAL_BATCH = config.env_int("NATIONAL_PORTAL_BATCH", 200)
+NATIONAL_PORTAL_RETRY_SECONDS = config.env_int("NATIONAL_PORTAL_RETRY_SECONDS", 30)
+NATIONAL_PORTAL_RETRY_MAX_SECONDS = config.env_int("NATIONAL_PORTAL_RETRY_MAX_SECONDS", 900)
+
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PaymentStatusEnum"] = (
     "motcua.payments.models.PaymentStatus"
 )
@@ -382,6 +444,26 @@ CELERY_BEAT_SCHEDULE["accounts-purge-registrations"] = {
 # Payments whose IPN never came: ask the gateway or expire them, every five minutes.
 CELERY_BEAT_SCHEDULE["payments-sweep"] = {
     "task": "motcua.payments.tasks.sweep_pending_payments",
+    "schedule": 300.0,
+}
+# The national portal: what the outbox still holds is sent every minute (after the portal's
+# backoff), and the dossiers it holds for us are pulled every minute when it does not push.
+CELERY_BEAT_SCHEDULE["integrations-sweep-outbox"] = {
+    "task": "motcua.integrations.tasks.sweep_outbox",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["integrations-pull-dossiers"] = {
+    "task": "motcua.integrations.tasks.pull_dossiers",
+    "schedule": 60.0,
+}
+# Notices: officials told each working morning of dossiers coming due; notices a worker
+# never took are sent every five minutes.
+CELERY_BEAT_SCHEDULE["notifications-deadlines"] = {
+    "task": "motcua.notifications.tasks.remind_deadlines",
+    "schedule": crontab(hour=7, minute=0),
+}
+CELERY_BEAT_SCHEDULE["notifications-waiting"] = {
+    "task": "motcua.notifications.tasks.deliver_waiting",
     "schedule": 300.0,
 }
 # The national portal: what the outbox still holds is sent every minute (after the portal's

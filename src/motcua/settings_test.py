@@ -15,7 +15,7 @@ os.environ.setdefault("AUDIT_KEY", "test-suite-only-audit-key")
 
 from motcua.core.signing import make_certificate
 from motcua.settings import *  # noqa: F403
-from motcua.settings import INSTALLED_APPS, STORAGES
+from motcua.settings import INSTALLED_APPS, NOTIFICATION_CHANNELS, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -26,7 +26,13 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-SMS_BACKEND = "motcua.accounts.sms.LocmemSmsBackend"
+NOTIFICATION_CHANNELS = {
+    **NOTIFICATION_CHANNELS,
+    "sms": {
+        "CLASS": "motcua.notifications.channels.SmsChannel",
+        "GATEWAYS": [{"NAME": "locmem", "CLASS": "motcua.notifications.sms.LocmemGateway"}],
+    },
+}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

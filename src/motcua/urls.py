@@ -18,6 +18,7 @@ from motcua.feedback.api import FeedbackViewSet
 from motcua.integrations.api import IntakeView
 from motcua.payments.api import IpnView, PaymentViewSet
 from motcua.stats.api import DossierCsvView, FeedbackSummaryView, ReportWorkbookView, SummaryView
+from motcua.stats.messages_api import MessagesSentView
 
 router = DefaultRouter()
 router.APIRootView = PublicAPIRootView
@@ -44,6 +45,7 @@ urlpatterns = [
     path("mot-cua/", include("motcua.backoffice.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
+    path("thong-bao/", include("motcua.notifications.urls")),
     path("ket-noi-quoc-gia/", include("motcua.integrations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -59,6 +61,7 @@ urlpatterns = [
     path("api/v1/payments/<str:provider>/ipn", IpnView.as_view(), name="api-payment-ipn"),
     path("api/v1/national/dossiers", IntakeView.as_view(), name="api-national-intake"),
     path("api/v1/stats/summary", SummaryView.as_view(), name="api-stats-summary"),
+    path("api/v1/stats/messages", MessagesSentView.as_view(), name="api-stats-messages"),
     path("api/v1/stats/feedback", FeedbackSummaryView.as_view(), name="api-stats-feedback"),
     path("api/v1/stats/report.xlsx", ReportWorkbookView.as_view(), name="api-stats-report"),
     path("api/v1/stats/dossiers.csv", DossierCsvView.as_view(), name="api-stats-dossiers"),

@@ -5,9 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from motcua.accounts.sms import LocmemSmsBackend
 from motcua.core.calendar import add_working_days, received_on
 from motcua.dossiers.models import Dossier
+from motcua.notifications.sms import LocmemGateway
 from tests.factories import PDF
 
 pytestmark = pytest.mark.browser
@@ -23,7 +23,7 @@ def phone(browser, live_server, transactional_db):
 
 
 def test_register_submit_and_trace_on_a_phone(phone, marriage, tmp_path):
-    LocmemSmsBackend.outbox.clear()
+    LocmemGateway.outbox.clear()
     marriage.processing_days = 3
     marriage.save()
     page = phone.new_page()
@@ -37,7 +37,7 @@ def test_register_submit_and_trace_on_a_phone(phone, marriage, tmp_path):
     page.get_by_role("button", name="Đăng ký").click()
 
     expect(page.get_by_role("heading", name="Xác nhận tài khoản")).to_be_visible()
-    code = re.search(r"\d{6}", LocmemSmsBackend.outbox[-1][1]).group()
+    code = re.search(r"\d{6}", LocmemGateway.outbox[-1][1]).group()
     page.get_by_label("Mã xác nhận").fill(code)
     page.get_by_role("button", name="Xác nhận", exact=True).click()
     expect(page.get_by_text("Tài khoản đã được xác nhận")).to_be_visible()

@@ -33,7 +33,7 @@ from motcua.accounts.models import (
     User,
     WrongCode,
 )
-from motcua.accounts.sms import send_sms
+from motcua.accounts.sms import SmsRefused, send_sms
 from motcua.core import audit
 from motcua.core.validators import normalize_phone, validate_phone
 
@@ -143,6 +143,8 @@ def deliver(address: str, subject: str, text: str) -> None:
             send_mail(subject, text, None, [address])
         else:
             send_sms(address, text)
+    except SmsRefused as error:
+        raise CodeError(error.message) from error
     except (smtplib.SMTPException, OSError) as error:
         logger.warning("A message to %s could not be sent: %s", address[-4:], error)
         raise DeliveryFailed from error
@@ -165,6 +167,8 @@ def send_code(user: User) -> None:
             send_sms(user.phone, text)
         else:
             send_mail(_("Confirmation code"), text, None, [user.email])
+    except SmsRefused as error:
+        raise CodeError(error.message) from error
     except (smtplib.SMTPException, OSError) as error:
         logger.warning("A code for account %s could not be sent: %s", user.pk, error)
         raise DeliveryFailed from error

@@ -1,37 +1,41 @@
-"""Sending text messages through a configurable gateway (settings.SMS_BACKEND)."""
+"""Sending a text message, for the one-time codes: the project's one SMS path.
+
+The gateways (tried in order, the next when one fails), the limits per phone number and per
+client address and the count the statistics read all belong to the notifications app, which
+sits above accounts: it plugs its sender in here in its AppConfig.ready, as other apps
+register workflow guards, so that accounts sends codes without importing it.
+"""
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
 
-from django.conf import settings
-from django.utils.module_loading import import_string
-
-logger = logging.getLogger(__name__)
+from django.core.exceptions import ImproperlyConfigured
 
 
-class SmsBackend:
-    """A gateway: one class per provider, named in settings, so the callers never change."""
+class SmsRefused(Exception):
+    """Sending would go over a limit; `message` says so, for the person."""
 
-    def send(self, phone: str, text: str) -> None:
-        raise NotImplementedError
-
-
-class ConsoleSmsBackend(SmsBackend):
-    """For development: the message goes to the log instead of a phone."""
-
-    def send(self, phone: str, text: str) -> None:
-        logger.warning("SMS to %s: %s", phone, text)
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
-class LocmemSmsBackend(SmsBackend):
-    """For tests: messages are kept in `outbox`, as Django keeps mail in mail.outbox."""
-
-    outbox: list[tuple[str, str]] = []
-
-    def send(self, phone: str, text: str) -> None:
-        self.outbox.append((phone, text))
+class SmsFailed(OSError):
+    """No gateway took the message (an OSError, as a mail server that cannot be reached)."""
 
 
-def send_sms(phone: str, text: str) -> None:
-    import_string(settings.SMS_BACKEND)().send(phone, text)
+# phone, text, purpose ("code", or a notice's kind)
+Sender = Callable[[str, str, str], None]
+_sender: list[Sender] = []
+
+
+def register_sender(sender: Sender) -> None:
+    _sender[:] = [sender]
+
+
+def send_sms(phone: str, text: str, purpose: str = "code") -> None:
+    """Send `text` to `phone`; SmsRefused past a limit, SmsFailed when no gateway took it."""
+    if not _sender:
+        raise ImproperlyConfigured("No SMS sender: motcua.notifications must be installed.")
+    _sender[0](phone, text, purpose)

@@ -1,0 +1,137 @@
+"""The servers the notification tests deliver to, each real and local: an SMTP server
+(aiosmtpd, in a thread of the test process) and the messaging simulator (two SMS gateways and
+Zalo's ZNS API, its own process, real HTTP), with the helpers that read what they received."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import selectors
+import subprocess
+import sys
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+from tests.environment import free_port
+from tests.payment_sandbox import exchange
+
+ZALO_APP_ID = "motcua-test"
+ZALO_SECRET = "test-suite-zalo-secret"
+ZALO_REFRESH = "test-suite-first-refresh-token"
+
+
+class Mailbox:
+    """aiosmtpd's handler: every message accepted, kept parsed."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in m["To"]]
+
+
+class SmtpServer:
+    def __init__(self):
+        self.mailbox = Mailbox()
+        self.port = free_port()
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> SmtpServer:
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+def start_simulator() -> tuple[subprocess.Popen, str]:
+    """The simulator on a free port; its process and base URL."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "motcua.notifications.simulator",
+            "--port",
+            "0",
+            "--zalo-app-id",
+            ZALO_APP_ID,
+            "--zalo-secret",
+            ZALO_SECRET,
+            "--zalo-refresh-token",
+            ZALO_REFRESH,
+            "--quiet",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    if not selector.select(timeout=30):
+        process.kill()
+        raise RuntimeError("the messaging simulator did not start within 30 seconds")
+    first_line = process.stdout.readline().split()
+    assert first_line and first_line[0] == "SIMULATOR", first_line
+    return process, first_line[1].rstrip("/")
+
+
+class Simulator:
+    """The simulator as a tester drives it."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def control(self, name: str, **data) -> dict:
+        status, _headers, body = exchange(
+            "POST",
+            f"{self.url}/control/{name}",
+            json.dumps(data).encode(),
+            {"Content-Type": "application/json"},
+        )
+        assert status == 200, body
+        return json.loads(body)
+
+    def state(self) -> dict:
+        return json.loads(exchange("GET", f"{self.url}/control/state")[2])
+
+    def sms_to(self, phone: str) -> list[dict]:
+        international = "84" + phone[1:]
+        return [m for m in self.state()["sms"] if m["to"] == international]
+
+    def channels(self, sms_timeout: float = 5) -> dict:
+        """NOTIFICATION_CHANNELS with both SMS gateways and Zalo on the simulator."""
+        gateway = "motcua.notifications.sms.JsonHttpGateway"
+        return {
+            "in_app": {"CLASS": "motcua.notifications.channels.InAppChannel"},
+            "email": {"CLASS": "motcua.notifications.channels.EmailChannel"},
+            "sms": {
+                "CLASS": "motcua.notifications.channels.SmsChannel",
+                "GATEWAYS": [
+                    {
+                        "NAME": name,
+                        "CLASS": gateway,
+                        "URL": f"{self.url}/sms/{path}/send",
+                        "API_KEY": f"key-{path}",
+                        "SENDER": "MOTCUA",
+                        "TIMEOUT": str(sms_timeout),
+                    }
+                    for name, path in (("primary", "a"), ("secondary", "b"))
+                ],
+            },
+            "zalo": {
+                "CLASS": "motcua.notifications.zalo.ZaloChannel",
+                "APP_ID": ZALO_APP_ID,
+                "SECRET_KEY": ZALO_SECRET,
+                "REFRESH_TOKEN": ZALO_REFRESH,
+                "API_URL": f"{self.url}/zalo",
+                "OAUTH_URL": f"{self.url}/zalo/oa/access_token",
+                "TIMEOUT": "5",
+            },
+        }
