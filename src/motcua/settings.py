@@ -329,6 +329,10 @@ PAYMENT_TIMEOUT_MINUTES = config.env_int("PAYMENT_TIMEOUT_MINUTES", 15)
 # received on the next working day.
 OFFICE_CLOSES_AT = config.env_str("OFFICE_CLOSES_AT", "17:00")
 
+# Where the national procedure database serves its JSON export (catalog/national.py); empty:
+# the national catalog is synced from a file only.
+NATIONAL_CATALOG_URL = config.env_str("NATIONAL_CATALOG_URL")
+
 # The national public service portal (motcua.integrations, docs/integrations.md): where its API
 # is, the token we present and the one it presents when it sends us dossiers. Without
 # NATIONAL_PORTAL_URL the connection is off: no status is queued and intake is closed.

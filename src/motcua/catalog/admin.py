@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponse
@@ -7,6 +9,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.catalog import national_admin
 from motcua.catalog.importexport import ImportFailed, export_file, import_records, read_file
 from motcua.catalog.models import (
     Fee,
@@ -92,6 +95,11 @@ class ProcedureAdmin(admin.ModelAdmin):
                 "import/",
                 self.admin_site.admin_view(self.import_view),
                 name="catalog_procedure_import",
+            ),
+            path(
+                "national-sync/",
+                self.admin_site.admin_view(partial(national_admin.sync_view, self)),
+                name="catalog_procedure_national_sync",
             ),
         ]
         return extra + super().get_urls()

@@ -7,4 +7,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Procedure catalog")
 
     def ready(self) -> None:
-        from motcua.catalog import receivers  # noqa: F401
+        from motcua.catalog import national, receivers  # noqa: F401
+        from motcua.core import national as connection
+
+        connection.register(connection.CATALOG, national.link_state)

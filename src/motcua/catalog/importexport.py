@@ -164,8 +164,8 @@ def _list(value: Any) -> list[str]:
 
 
 @dataclass
-class _Clean:
-    """A record turned into model values, ready to write."""
+class CheckedRecord:
+    """A record turned into model values, ready to write (or to compare, catalog/national.py)."""
 
     procedure: dict[str, Any]
     sector_name: str
@@ -177,10 +177,10 @@ class _Clean:
     workflow: list[dict[str, Any]]
 
 
-def _check(records: list[ProcedureRecord]) -> tuple[list[_Clean], list[str]]:
+def _check(records: list[ProcedureRecord]) -> tuple[list[CheckedRecord], list[str]]:
     known_agencies = set(Agency.objects.values_list("code", flat=True))
     seen_codes: dict[str, str] = {}
-    cleaned: list[_Clean] = []
+    cleaned: list[CheckedRecord] = []
     errors: list[str] = []
     for record in records:
         record_errors: list[str] = []
@@ -259,7 +259,7 @@ def _check_record(record: ProcedureRecord, known_agencies: set[str], errors: lis
     except ValidationError as error:
         errors.extend(f"{where}: {message}" for message in error.messages)
         return None
-    return _Clean(
+    return CheckedRecord(
         procedure={
             "code": code,
             "name": name,
@@ -337,17 +337,24 @@ def _check_step(step: Located, known_agencies: set[str], errors: list[str]) -> d
 # ---------------------------------------------------------------- writing
 
 
-def import_records(records: list[ProcedureRecord]) -> ImportResult:
-    """Check every record, then write them all or, on any error, nothing."""
+def check_records(records: list[ProcedureRecord]) -> list[CheckedRecord]:
+    """Every record as model values; ImportFailed listing every error of the file."""
     cleaned, errors = _check(records)
     if errors:
         raise ImportFailed(errors)
+    return cleaned
+
+
+def import_records(records: list[ProcedureRecord]) -> ImportResult:
+    """Check every record, then write them all or, on any error, nothing."""
+    cleaned = check_records(records)
     with transaction.atomic():
-        return _write(cleaned)
+        return write_records(cleaned)
 
 
-def _write(cleaned: list[_Clean]) -> ImportResult:
-    sectors = _ensure_sectors(cleaned)
+def write_records(cleaned: list[CheckedRecord]) -> ImportResult:
+    """Write checked records whole: a known procedure's parts are replaced by the record's."""
+    sectors = ensure_sectors(cleaned)
     existing = Procedure.objects.in_bulk([c.procedure["code"] for c in cleaned], field_name="code")
     procedures = []
     for clean in cleaned:
@@ -367,7 +374,7 @@ def _write(cleaned: list[_Clean]) -> ImportResult:
     return ImportResult(created=len(new), updated=len(old))
 
 
-def _ensure_sectors(cleaned: list[_Clean]) -> dict[str, Sector]:
+def ensure_sectors(cleaned: list[CheckedRecord]) -> dict[str, Sector]:
     """The sector of each name in the file, creating those not known yet.
 
     Names that differ only in punctuation ("Lao động, tiền lương" and "Lao động - Tiền lương")
@@ -389,7 +396,7 @@ def _ensure_sectors(cleaned: list[_Clean]) -> dict[str, Sector]:
     return by_name
 
 
-def _replace_children(procedures: list[Procedure], cleaned: list[_Clean]) -> None:
+def _replace_children(procedures: list[Procedure], cleaned: list[CheckedRecord]) -> None:
     ids = [p.pk for p in procedures]
     ProcedureTier.objects.filter(procedure_id__in=ids).delete()
     Fee.objects.filter(procedure_id__in=ids).delete()

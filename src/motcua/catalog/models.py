@@ -275,3 +275,24 @@ def check_shares(shares: Iterable[int]) -> None:
 
 def sector_code(name: str) -> str:
     return fold(name).replace(" ", "-")[:80]
+
+
+class NationalEntry(models.Model):
+    """A procedure's place in the national procedure database, as the last sync found it.
+
+    The sync (catalog/national.py) tells from it which procedures the nation has withdrawn:
+    those it gave before and no longer gives.
+    """
+
+    procedure = models.OneToOneField(
+        Procedure, on_delete=models.CASCADE, related_name="national_entry"
+    )
+    synced_at = models.DateTimeField(_("last synced from the national database"))
+    withdrawn_at = models.DateTimeField(_("withdrawn nationally"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("national catalog entry")
+        verbose_name_plural = _("national catalog entries")
+
+    def __str__(self) -> str:
+        return str(self.procedure)
