@@ -63,6 +63,15 @@ NATIONAL_INBOUND := simulator-inbound-not-a-secret
 NATIONAL := NATIONAL_PORTAL_URL=$(NATIONAL_URL) NATIONAL_PORTAL_TOKEN=$(NATIONAL_TOKEN) \
 	NATIONAL_PORTAL_INBOUND_TOKEN=$(NATIONAL_INBOUND)
 
+# Without an SMS gateway or a Zalo account of its own, notices go to the messaging simulator
+# (two SMS gateways and Zalo ZNS; what it received at http://127.0.0.1:8005/).
+MESSAGING_URL := http://127.0.0.1:8005
+MESSAGING := SMS_GATEWAY_URL=$(MESSAGING_URL)/sms/a/send SMS_GATEWAY_KEY=sandbox \
+	SMS_GATEWAY2_URL=$(MESSAGING_URL)/sms/b/send SMS_GATEWAY2_KEY=sandbox \
+	ZALO_APP_ID=motcua-sandbox ZALO_SECRET_KEY=sandbox-only-not-a-secret \
+	ZALO_REFRESH_TOKEN=sandbox-refresh-token ZALO_API_URL=$(MESSAGING_URL)/zalo \
+	ZALO_OAUTH_URL=$(MESSAGING_URL)/zalo/oa/access_token
+
 # `make run` serves with gunicorn, as a province would, with a long listen queue so that a burst
 # of submissions waits instead of being reset; `make dev` serves with Django's development
 # server, which reloads on every change. Both share the set-up and the companions below.
@@ -97,6 +106,11 @@ define serve
 		$(BIN)/python -m national_portal_simulator --port 8002 --control-port 8003 \
 			--token $(NATIONAL_TOKEN) --push-token $(NATIONAL_INBOUND) --quiet \
 			--push-url http://127.0.0.1:8000/api/v1/national/dossiers & \
+		pids="$$pids $$!"; \
+	fi; \
+	if [ -z "$$SMS_GATEWAY_URL" ] && [ -z "$$ZALO_APP_ID" ]; then \
+		export $(MESSAGING); \
+		$(BIN)/python -m motcua.notifications.simulator --port 8005 --quiet & \
 		pids="$$pids $$!"; \
 	fi; \
 	$(DEV) $(BIN)/celery -A motcua worker --beat --pool solo --loglevel WARNING & \
