@@ -110,7 +110,9 @@ def test_supplement_time_is_not_counted_against_the_agency(
     assert march["supplement_requests"] == march["supplemented"] == 1
     # On 10 March it was waiting for the applicant, within its (moved) time.
     tenth = dossiers(D(2020, 3, 1), D(2020, 3, 10))
-    assert tenth["in_supplement"] == 1 and tenth["pending_within_time"] == 1
+    # Counted once, as waiting, not also as in progress within time.
+    assert (tenth["pending"], tenth["in_supplement"], tenth["waiting"]) == (1, 1, 1)
+    assert tenth["pending_within_time"] == tenth["pending_overdue"] == 0
 
 
 def test_a_pause_moves_the_appointment_and_is_counted_while_it_lasts(
@@ -304,7 +306,9 @@ def test_simplification_candidates_rank_procedures_by_trouble(
 # ---------------------------------------------------------------- targets
 
 
-def test_targets_show_progress_and_gap_for_each_agency(catalog, province, citizen, clock, targets):
+def test_targets_show_progress_and_gap_for_each_agency(
+    catalog, province, citizen, clock, targets, monkeypatch
+):
     for day in range(2, 12):
         channel = Channel.ONLINE if day == 2 else Channel.DESK
         submit(
@@ -325,8 +329,11 @@ def test_targets_show_progress_and_gap_for_each_agency(catalog, province, citize
         "basis": targets.BASIS,
         "actual": 10.0,
         "gap": 10.0,
-        "met": False,
+        "enough": False,  # ten dossiers: the gap is shown, the target not judged
+        "met": None,
     }
+    monkeypatch.setattr(indicators, "ENOUGH_DOSSIERS", 10)
+    assert summary(D(2020, 1, 1), D(2020, 12, 31))["target"]["met"] is False
     district = next(r for r in report["by_agency"] if r["code"] == province["district"].code)
     assert (district["target"]["actual"], district["target"]["gap"]) == (10.0, 10.0)
     Target.objects.filter(year=2021).update(online_rate=55)

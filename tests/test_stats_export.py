@@ -5,12 +5,16 @@ import datetime
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from motcua.accounts.models import Role
-from motcua.stats import export
+from motcua.agencies.models import Tier
+from motcua.dossiers.models import Channel, Satisfaction, Status
+from motcua.stats import export, indicators
 from motcua.stats.export import CSV_HEADINGS, HEADING_ROW
+from motcua.stats.models import Outcome
 from tests.factories import official, period, receive_three
 
 
@@ -103,3 +107,26 @@ def test_the_reports_are_not_public(received, citizen):
     assert client.get("/api/v1/stats/report.xlsx").status_code in (401, 403)
     client.force_authenticate(citizen)
     assert client.get("/api/v1/stats/dossiers.csv").status_code == 403
+
+
+def test_every_sheet_speaks_vietnamese_without_raw_keys(received, province):
+    """Whatever the language of the request, no cell holds a code of the program (`department`,
+    `on_time_rate`…): tiers, groups and parts by their Vietnamese names."""
+    raw = {*Tier.values, *Outcome.values, *Status.values, *Channel.values, *Satisfaction.values}
+    with translation.override("en"):
+        content = export.report_workbook(received.replace(month=1, day=1), received, None)
+        scorecard = indicators.summary(received, received)["scorecard"]
+    raw |= {part["key"] for part in scorecard["parts"]}
+    raw |= {group["key"] for group in scorecard["groups"]}
+    book = load_workbook(io.BytesIO(content))
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            for cell in row:
+                words = {w.strip() for w in cell.split(",")} if isinstance(cell, str) else set()
+                assert not words & raw, (sheet.title, cell)
+    tiers = [row[0] for row in sheet_rows(book["Theo cấp"])[1:]]
+    assert "Cấp sở, ngành" in tiers and "Cấp xã" in tiers
+    unused = sheet_rows(book["DVCTT không phát sinh hồ sơ"])
+    assert any("Cấp xã" in (row[-1] or "") for row in unused[1:])
+    groups = {row[0] for row in sheet_rows(book["Bộ chỉ số 766"])[1:]}
+    assert "Số hóa hồ sơ" in groups

@@ -49,6 +49,8 @@ from motcua.stats.models import (
     AgencyCounters,
     AgencyDay,
     AgencyMonth,
+    DeciderDay,
+    DeciderMonth,
     DossierFact,
     Outcome,
     PauseFact,
@@ -66,6 +68,7 @@ PAID = "paid"  # motcua.payments' PaymentStatus.PAID
 FACT_COLUMNS = [
     "dossier_id",
     "agency_id",
+    "decider_id",
     "procedure_id",
     "channel",
     "received",
@@ -79,7 +82,7 @@ FACT_COLUMNS = [
     "rating",
     "rated",
 ]
-PAUSE_COLUMNS = ["dossier_id", "agency_id", "procedure_id", "kind", "began", "ended"]
+PAUSE_COLUMNS = ["dossier_id", "agency_id", "decider_id", "procedure_id", "kind", "began", "ended"]
 
 
 def counter_names(model: type[models.Model]) -> list[str]:
@@ -209,6 +212,10 @@ def _registered(alias: str) -> str:
     )
 
 
+def _decider(alias: str) -> str:
+    return f"COALESCE({alias}.decider_id, {alias}.agency_id)"
+
+
 def _paid_sql() -> str:
     if not apps.is_installed("motcua.payments"):
         return "(1 = 0)"
@@ -219,7 +226,13 @@ def _paid_sql() -> str:
 def dossier_facts_sql(sql: Dialect, selection: Selection) -> tuple[str, list]:
     """One fact per registered dossier of `selection`, in FACT_COLUMNS order."""
     events = Event._meta.db_table
-    has_files = f"EXISTS (SELECT 1 FROM {Attachment._meta.db_table} a WHERE a.dossier_id = d.id)"
+    attachments = Attachment._meta.db_table
+    # Digitised (Decision 766): its files scanned or sent, none kept on paper only, and a result.
+    has_files = (
+        f"EXISTS (SELECT 1 FROM {attachments} a WHERE a.dossier_id = d.id)"
+        f" AND NOT EXISTS (SELECT 1 FROM {attachments} a WHERE a.dossier_id = d.id"
+        " AND a.on_paper)"
+    )
     has_result = (
         f"EXISTS (SELECT 1 FROM {ResultDocument._meta.db_table} r WHERE r.dossier_id = d.id)"
     )
@@ -227,7 +240,8 @@ def dossier_facts_sql(sql: Dialect, selection: Selection) -> tuple[str, list]:
     # When it was finished, or else ended: a refusal, withdrawal or stop at its event (rows
     # loaded without a history, by bulk imports, fall back to the row's last change).
     rows = f"""
-        SELECT d.id AS dossier_id, d.agency_id, d.procedure_id, d.channel, d.submitted_at,
+        SELECT d.id AS dossier_id, d.agency_id, {_decider("d")} AS decider_id, d.procedure_id,
+            d.channel, d.submitted_at, d.received_on,
             {deadlines.running_due_sql("d.due_date", "d.status")} AS due,
             d.supplement_count AS supplements, (d.fee_amount > 0) AS fee,
             {_paid_sql()} AS paid, ({has_files} AND {has_result}) AS digitised,
@@ -245,9 +259,10 @@ def dossier_facts_sql(sql: Dialect, selection: Selection) -> tuple[str, list]:
         WHERE {_registered("d")} AND {where}{sql.fence}
     """
     days = f"""
-        SELECT dossier_id, agency_id, procedure_id, channel, due, supplements, fee, paid,
+        SELECT dossier_id, agency_id, decider_id, procedure_id, channel, due, supplements, fee,
+            paid,
             digitised, rating, {sql.local_date("rated_at")} AS rated,
-            {sql.local_date("submitted_at")} AS received,
+            COALESCE(received_on, {sql.local_date("submitted_at")}) AS received,
             {sql.local_date("COALESCE(finished_at, ended_at)")} AS closed_raw,
             CASE WHEN finished_at IS NOT NULL THEN 'finished' ELSE ending END AS ending
         FROM ({rows}) r{sql.fence}
@@ -258,7 +273,7 @@ def dossier_facts_sql(sql: Dialect, selection: Selection) -> tuple[str, list]:
         f" ELSE {deadlines.judge_sql('closed_raw', 'due')} END"
     )
     query = f"""
-        SELECT dossier_id, agency_id, procedure_id, channel, received, due,
+        SELECT dossier_id, agency_id, decider_id, procedure_id, channel, received, due,
             CASE WHEN closed_raw IS NULL THEN NULL
                  ELSE {sql.greatest("closed_raw", "received")} END AS closed,
             CASE WHEN ending = 'finished' THEN {timeliness} ELSE ending END AS outcome,
@@ -277,7 +292,8 @@ def pause_facts_sql(sql: Dialect, selection: Selection) -> tuple[str, list]:
     )
     where, params = selection.on("d.id")
     query = f"""
-        SELECT e.dossier_id, d.agency_id, d.procedure_id, e.to_status AS kind,
+        SELECT e.dossier_id, d.agency_id, {_decider("d")} AS decider_id, d.procedure_id,
+            e.to_status AS kind,
             {sql.local_date("e.at")} AS began, {sql.local_date(left_at)} AS ended
         FROM {events} e JOIN {Dossier._meta.db_table} d ON d.id = e.dossier_id
         WHERE e.to_status IN {_in(CLOCK_STOPPED)} AND e.from_status <> e.to_status
@@ -358,19 +374,13 @@ def agency_families(sql: Dialect) -> list[Family]:
             "pause",
             "f.began",
             "1=1",
-            {
-                "supplement_in": _when(f"f.kind = '{Status.SUPPLEMENT}'"),
-                "paused_in": _when(f"f.kind = '{Status.PAUSED}'"),
-            },
+            {f"{kind}_in": _when(f"f.kind = '{kind}'") for kind in CLOCK_STOPPED},
         ),
         Family(
             "pause",
             "f.ended",
             "f.ended IS NOT NULL",
-            {
-                "supplement_out": _when(f"f.kind = '{Status.SUPPLEMENT}'"),
-                "paused_out": _when(f"f.kind = '{Status.PAUSED}'"),
-            },
+            {f"{kind}_out": _when(f"f.kind = '{kind}'") for kind in CLOCK_STOPPED},
         ),
     ]
 
@@ -437,9 +447,18 @@ TABLES = [
     Table(ProcedureTotalMonth, ("month", "procedure_id"), ProcedureTotalDay),
     Table(AgencyDay, ("agency_id", "day")),
     Table(AgencyMonth, ("agency_id", "month"), AgencyDay),
+    Table(DeciderDay, ("decider_id", "day")),
+    Table(DeciderMonth, ("decider_id", "month"), DeciderDay),
 ]
-# The tables counted from the facts (the others add them up), by whether they are per procedure.
-DAY_TABLES = {table.by_procedure: table for table in TABLES if table.rollup_of is None}
+# The tables counted from the facts; the others add up one of them.
+DAY_TABLES = [table for table in TABLES if table.rollup_of is None]
+
+
+def day_table_of(table: Table) -> Table:
+    """The table counted from the facts that `table` adds up (itself, if none)."""
+    while table.rollup_of is not None:
+        table = next(t for t in TABLES if t.model is table.rollup_of)
+    return table
 
 
 def contributions_sql(
@@ -448,7 +467,9 @@ def contributions_sql(
     """The counts the facts in `sources` contribute to `table`: rows of (day, its agency
     and procedure columns, its counters), one part per family adding up its own counters."""
     sign = "-" if negate else ""
-    columns = [f"f.{key}" for key in ("agency_id", "procedure_id") if key in table.keys]
+    columns = [
+        f"f.{key}" for key in ("agency_id", "decider_id", "procedure_id") if key in table.keys
+    ]
     positions = ", ".join(str(n) for n in range(1, len(columns) + 2))
     parts, params = [], []
     for family in table.families(sql):
@@ -509,7 +530,7 @@ def refresh(selection: Selection) -> None:
         _store_facts(cursor, sql, selection)
         new = _day_contributions(cursor, sql, selection)
         for table in TABLES:
-            source = DAY_TABLES[table.by_procedure]
+            source = day_table_of(table)
             changes = _difference(_rolled_up(old, source, table), _rolled_up(new, source, table))
             if changes:
                 _add(cursor, table, changes)
@@ -518,7 +539,7 @@ def refresh(selection: Selection) -> None:
 def _day_contributions(cursor, sql: Dialect, selection: Selection) -> dict[Table, list[tuple]]:
     """The stored facts' contributions, added up per key of each day table."""
     rows = {}
-    for table in DAY_TABLES.values():
+    for table in DAY_TABLES:
         query, params = contributions_sql(table, sql, stored_sources(selection))
         cursor.execute(totals_sql(table, sql, query), params)
         rows[table] = cursor.fetchall()

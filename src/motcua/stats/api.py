@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -60,11 +62,16 @@ class StatsDossiersSerializer(serializers.Serializer):
     on_time = _count()
     late = _count()
     on_time_rate = _rate("(early + on_time) ÷ finished")
-    pending = _count("still in the work at the end of the period")
-    pending_within_time = _count()
+    pending = _count(
+        "still in the work at the end of the period: pending_within_time + pending_overdue"
+        " + waiting (to_process = finished + not_accepted + withdrawn + stopped + pending)"
+    )
+    pending_within_time = _count("its clock running, not past the appointment date")
     pending_overdue = _count("past the appointment date at the end of the period")
     late_rate = _rate("(late + pending_overdue) ÷ to_process")
+    waiting = _count("its clock stopped: in_supplement + fees_requested + paused")
     in_supplement = _count("waiting for a supplement at the end of the period")
+    fees_requested = _count("waiting for the fees at the end of the period")
     paused = _count("paused at the end of the period")
     not_accepted = _count("refused at intake in the period")
     withdrawn = _count("withdrawn in the period")
@@ -92,7 +99,10 @@ class StatsProgressSerializer(serializers.Serializer):
     basis = serializers.CharField()
     actual = _rate("the online rate reached")
     gap = serializers.FloatField(allow_null=True, help_text="target − actual, in points")
-    met = serializers.BooleanField(allow_null=True)
+    enough = serializers.BooleanField(
+        help_text="received at least scorecard.enough_dossiers dossiers: met is judged"
+    )
+    met = serializers.BooleanField(allow_null=True, help_text="null: nothing or too few to judge")
 
 
 # "from" is a Python keyword: these two serializers are made with type().
@@ -192,7 +202,13 @@ class StatsPartSerializer(serializers.Serializer):
     count = _count()
     of = _count()
     full_marks_at = serializers.IntegerField(allow_null=True)
-    full_marks = serializers.BooleanField(allow_null=True)
+    sample = serializers.IntegerField(
+        allow_null=True, help_text="the dossiers the rate rests on (null: the whole catalog)"
+    )
+    enough = serializers.BooleanField(help_text="sample of at least enough_dossiers: judged")
+    full_marks = serializers.BooleanField(
+        allow_null=True, help_text="null: no level, nothing to count or too few dossiers"
+    )
 
 
 class StatsNotComputedSerializer(serializers.Serializer):
@@ -205,6 +221,7 @@ class StatsNotComputedSerializer(serializers.Serializer):
 class StatsScorecardSerializer(serializers.Serializer):
     groups = StatsGroupSerializer(many=True)
     parts = StatsPartSerializer(many=True)
+    enough_dossiers = _count("the fewest dossiers a rate is judged over")
     not_computed = StatsNotComputedSerializer(many=True)
 
 
@@ -266,6 +283,9 @@ def _period(request) -> tuple[datetime.date, datetime.date, Agency | None]:
     return form.period
 
 
+# Compressed (a few hundred KB of JSON become a tenth): aggregate figures, no secret for a
+# reflected input to reveal (BREACH).
+@method_decorator(gzip_page, name="dispatch")
 class SummaryView(APIView):
     permission_classes = [AllowAny]
 

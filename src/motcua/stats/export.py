@@ -14,11 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from motcua.agencies.models import Agency
+from motcua.agencies.models import Agency, Tier
 from motcua.dossiers.models import Channel, Satisfaction, Status
 from motcua.stats import indicators
 from motcua.stats.models import DossierFact, Outcome
@@ -56,7 +57,14 @@ def _target(key: str):
 
 
 def _tiers(row: dict) -> str:
-    return ", ".join(row["tiers"])
+    names = _labels(Tier)
+    return ", ".join(names.get(tier, tier) for tier in row["tiers"])
+
+
+def _labels(choices) -> dict[str, str]:
+    """The Vietnamese name of each value of `choices`, whatever the request's language."""
+    with translation.override("vi"):
+        return {value: str(label) for value, label in choices.choices}
 
 
 def _numbered(rows: list[dict]) -> list[dict]:
@@ -79,6 +87,7 @@ PROGRESS = [
     Column("Đang giải quyết trong hạn", _dossiers("pending_within_time")),
     Column("Đang giải quyết quá hạn", _dossiers("pending_overdue")),
     Column("Chờ bổ sung", _dossiers("in_supplement")),
+    Column("Chờ nộp phí, lệ phí", _dossiers("fees_requested")),
     Column("Tạm dừng", _dossiers("paused")),
     Column("Dừng xử lý", _dossiers("stopped")),
     Column("Không tiếp nhận", _dossiers("not_accepted")),
@@ -152,8 +161,9 @@ NOT_COMPUTED = [
 
 def report_workbook(start: datetime.date, end: datetime.date, agency: Agency | None) -> bytes:
     """The report for [start, end] and `agency`'s subtree (None: the province), one sheet
-    per table."""
-    data = indicators.summary(start, end, agency, detail=True)
+    per table, in Vietnamese whatever the request's language."""
+    with translation.override("vi"):
+        data = indicators.summary(start, end, agency, detail=True)
     scope = agency.name if agency else "Toàn tỉnh"
     subtitle = f"{scope} — từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
     total = {"name": "Tổng cộng", "dossiers": data["dossiers"], "procedures": data["procedures"]}
@@ -278,10 +288,6 @@ def dossier_rows(start: datetime.date, end: datetime.date, agency: Agency | None
     return facts.order_by("received", "dossier_id").values_list(*CSV_FIELDS)
 
 
-def _label(choices, value: str) -> str:
-    return str(choices(value).label) if value else ""
-
-
 def _csv_line(values: list) -> str:
     buffer = io.StringIO()
     csv.writer(buffer).writerow(values)
@@ -290,6 +296,8 @@ def _csv_line(values: list) -> str:
 
 def dossier_csv(start: datetime.date, end: datetime.date, agency: Agency | None) -> Iterator[str]:
     """Lines of CSV (with a byte-order mark, for spreadsheet programs), streamed."""
+    channels, statuses, outcomes = _labels(Channel), _labels(Status), _labels(Outcome)
+    ratings = _labels(Satisfaction)
     yield "\ufeff" + _csv_line(CSV_HEADINGS)
     for values in dossier_rows(start, end, agency).iterator(chunk_size=2000):
         row = dict(zip(CSV_FIELDS, values, strict=True))
@@ -300,15 +308,15 @@ def dossier_csv(start: datetime.date, end: datetime.date, agency: Agency | None)
                 row["procedure__name"],
                 row["agency__code"],
                 row["agency__name"],
-                _label(Channel, row["channel"]),
-                _label(Status, row["dossier__status"]),
+                channels.get(row["channel"], ""),
+                statuses.get(row["dossier__status"], ""),
                 row["received"].isoformat(),
                 row["due"].isoformat() if row["due"] else "",
                 row["closed"].isoformat() if row["closed"] else "",
-                _label(Outcome, row["outcome"]),
+                outcomes.get(row["outcome"], ""),
                 row["supplements"],
                 row["dossier__fee_amount"],
                 YES if row["paid"] else NO,
-                _label(Satisfaction, row["rating"]),
+                ratings.get(row["rating"], ""),
             ]
         )

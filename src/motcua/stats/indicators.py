@@ -12,7 +12,11 @@ report's columns):
 - carried over: received before the period and still in the work at its start;
 - finished early / on time / late: result ready in the period, against the appointment date
   (which a supplement's answer or a pause already moved, so waiting time is not counted);
-- pending within time / overdue: still in the work at the end of the period, judged on that day;
+- pending: still in the work at the end of the period, each dossier once: its clock running,
+  within time or overdue (judged on that day), or stopped (waiting for a supplement or for fees,
+  or paused); so carried over + received = finished + not accepted + withdrawn + stopped +
+  pending, for every row;
+- a rate is judged (target met, full marks) only over ENOUGH_DOSSIERS dossiers or more;
 - Decision 766 on-time rate: finished in time or pending within time, a dossier asked for a
   supplement more than once counting as late, over finished + pending;
 - late rate: (finished late + pending overdue) ÷ (carried over + received);
@@ -36,7 +40,7 @@ from django.utils.translation import gettext_lazy
 
 from motcua.agencies.models import Agency, Tier
 from motcua.catalog.models import Fee, Level, OnlineMode, Procedure, ProcedureTier
-from motcua.dossiers.models import Channel
+from motcua.dossiers.models import CLOCK_STOPPED, Channel, Status
 from motcua.integrations import outbox
 from motcua.stats.aggregates import AGENCY_COUNTERS, PROCEDURE_COUNTERS
 from motcua.stats.models import (
@@ -53,6 +57,10 @@ PER_AGENCY = (ProcedureMonth, ProcedureDay)
 LEAST_USED = 10  # online services listed as the least used
 SIMPLIFICATION = 20  # procedures listed as candidates for simplification
 ONE_DAY = datetime.timedelta(days=1)
+# The fewest dossiers a rate is judged over (a target met or not, full marks or not): below,
+# it is shown with its counts and marked "not enough data". Two dossiers received online
+# out of two are 100 %, and say nothing of an agency's service.
+ENOUGH_DOSSIERS = 30
 
 
 def reports_database() -> str:
@@ -170,6 +178,27 @@ def monthly_sums(span: Span, agencies: list[int] | None) -> dict[datetime.date, 
 def _date(value: datetime.date | str) -> datetime.date:
     """A date as the database gives it (SQLite may give text)."""
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def latest_receipt(agency: Agency | None) -> datetime.date | None:
+    """The last day a dossier was received in `agency`'s subtree (None: the province): the
+    last month with one from the month table, then its last day from the day table."""
+    where, params = [" + ".join(RECEIVED) + " > 0"], []
+    if agency is not None:
+        agencies = Agency.objects.using(reports_database()).subtree(agency)
+        ids = list(agencies.values_list("pk", flat=True))
+        where.append(f"agency_id IN ({', '.join(['%s'] * len(ids))})")
+        params += ids
+    latest = None
+    for model, key in ((AgencyMonth, "month"), (AgencyDay, "day")):
+        query = f"SELECT MAX({key}) FROM {model._meta.db_table} WHERE {' AND '.join(where)}"
+        (found,) = _rows(query, params)[0]
+        if found is None:
+            return None
+        latest = _date(found)
+        where.append("day >= %s")  # the day table, within the last month found
+        params.append(latest)
+    return latest
 
 
 # ---------------------------------------------------------------- agencies and catalog
@@ -385,6 +414,7 @@ def dossier_figures(before: Counter, during: Counter) -> dict:
     in_time = during["finished_early"] + during["finished_on_time"]
     pending = _received(after) - _closed(after)
     overdue = _stock(after, "overdue")
+    waiting = {kind: _stock(after, kind) for kind in CLOCK_STOPPED}
     ratings = during["very_satisfied"] + during["satisfied"] + during["dissatisfied"]
     pleased = during["very_satisfied"] + during["satisfied"]
     return {
@@ -401,11 +431,14 @@ def dossier_figures(before: Counter, during: Counter) -> dict:
         "late": during["finished_late"],
         "on_time_rate": rate(in_time, finished),
         "pending": pending,
-        "pending_within_time": pending - overdue,
+        # Each pending dossier once: its clock running (within time or overdue) or stopped.
+        "pending_within_time": pending - overdue - sum(waiting.values()),
         "pending_overdue": overdue,
         "late_rate": rate(during["finished_late"] + overdue, to_process),
-        "in_supplement": _stock(after, "supplement"),
-        "paused": _stock(after, "paused"),
+        "waiting": sum(waiting.values()),
+        "in_supplement": waiting[Status.SUPPLEMENT],
+        "fees_requested": waiting[Status.FEES_REQUESTED],
+        "paused": waiting[Status.PAUSED],
         "not_accepted": during["not_accepted"],
         "withdrawn": during["withdrawn"],
         "stopped": during["stopped"],
@@ -433,20 +466,29 @@ def target_for(targets: list[Target], year: int) -> Target | None:
     return next((t for t in reversed(targets) if t.year <= year), None)
 
 
+def enough(sample: int | None) -> bool:
+    """Are `sample` dossiers enough to judge a rate over them (None: not a sample, a count of
+    the whole catalog)?"""
+    return sample is None or sample >= ENOUGH_DOSSIERS
+
+
 def progress(target: Target | None, dossiers: dict) -> dict | None:
-    """How far the online rate is from the target: gap in points, positive while short."""
+    """How far the online rate is from the target: gap in points, positive while short; met
+    or not only over enough dossiers."""
     if target is None:
         return None
     goal = float(target.online_rate)
     actual = dossiers["online_rate"]
     gap = None if actual is None else float(Decimal(str(goal)) - Decimal(str(actual)))
+    judged = enough(dossiers["received"])
     return {
         "year": target.year,
         "online_rate": goal,
         "basis": target.basis,
         "actual": actual,
         "gap": gap,
-        "met": None if actual is None else actual >= goal,
+        "enough": judged,
+        "met": None if actual is None or not judged else actual >= goal,
     }
 
 
@@ -764,18 +806,36 @@ NOT_COMPUTED = (
 )
 
 
-def _part(key: str, group: str, label, part: int, whole: int, full_marks_at: int | None) -> dict:
-    value = rate(part, whole)
-    return {
-        "key": key,
-        "group": group,
-        "label": str(label),
-        "rate": value,
-        "count": part,
-        "of": whole,
-        "full_marks_at": full_marks_at,
-        "full_marks": None if value is None or full_marks_at is None else value >= full_marks_at,
-    }
+@dataclass(frozen=True)
+class Part:
+    """A part of the scorecard: `count` of `of`, over `sample` dossiers (None: over the
+    catalog, not a sample), earning full marks from `full_marks_at` per cent."""
+
+    key: str
+    group: str
+    label: str
+    count: int
+    of: int
+    sample: int | None
+    full_marks_at: int | None = None
+
+    def json(self) -> dict:
+        value = rate(self.count, self.of)
+        judged = enough(self.sample)
+        return {
+            "key": self.key,
+            "group": self.group,
+            "label": self.label,
+            "rate": value,
+            "count": self.count,
+            "of": self.of,
+            "full_marks_at": self.full_marks_at,
+            "sample": self.sample,
+            "enough": judged,
+            "full_marks": None
+            if value is None or self.full_marks_at is None or not judged
+            else value >= self.full_marks_at,
+        }
 
 
 def scorecard(
@@ -790,67 +850,74 @@ def scorecard(
     online_services = [pk for pk in offered if catalog.procedures[pk].online]
     in_use = sum(1 for pk in online_services if pk in used)
     unhappy = dossiers["late"] + dossiers["pending_overdue"] + dossiers["dissatisfied"]
+    received = dossiers["received"]
     parts = [
-        _part(
+        Part(
             "on_time_rate",
             "progress",
             _("Dossiers handled on time (supplement time excluded, a second supplement late)"),
             judged.on_time,
             judged.judged,
-            None,
+            judged.judged,
         ),
-        _part(
+        Part(
             "digitisation_rate",
             "digitisation",
             _("Dossiers with digitised documents and an electronic result"),
             dossiers["digitised"],
-            dossiers["received"],
+            received,
+            received,
             80,
         ),
-        _part(
+        Part(
             "online_services_share",
             "online",
             _("Procedures offered online"),
             procedures["online"],
             procedures["total"],
+            None,
             80,
         ),
-        _part(
+        Part(
             "online_services_used",
             "online",
             _("Online services that received a dossier"),
             in_use,
             len(online_services),
-            None,
+            received,
         ),
-        _part(
+        Part(
             "online_dossier_rate",
             "online",
             _("Dossiers received online"),
             dossiers["online"],
-            dossiers["received"],
+            received,
+            received,
             50,
         ),
-        _part(
+        Part(
             "online_payment_rate",
             "online",
             _("Dossiers with fees paid online"),
             dossiers["paid_online"],
             dossiers["with_fee"],
+            dossiers["with_fee"],
             80,
         ),
-        _part(
+        Part(
             "procedure_satisfaction",
             "satisfaction",
             _("Procedure satisfaction: 100 per cent less the late rate and the negative ratings"),
             dossiers["to_process"] - unhappy,
+            dossiers["to_process"],
             dossiers["to_process"],
             90,
         ),
     ]
     return {
         "groups": [{"key": k, "label": str(label), "points": p} for k, label, p in GROUPS],
-        "parts": parts,
+        "parts": [part.json() for part in parts],
+        "enough_dossiers": ENOUGH_DOSSIERS,
         "not_computed": [
             {"key": key, "group": group, "label": str(label), "reason": str(reason)}
             for key, group, label, reason in NOT_COMPUTED

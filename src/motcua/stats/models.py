@@ -17,10 +17,15 @@ from motcua.dossiers.deadlines import Timeliness
 from motcua.dossiers.models import Dossier
 
 
-def _agency() -> models.ForeignKey:
+def _agency(**options) -> models.ForeignKey:
     # Derived rows: no constraint to check on each of millions of inserts; verify_stats checks.
     return models.ForeignKey(
-        Agency, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+        Agency,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        **options,
     )
 
 
@@ -60,7 +65,10 @@ class DossierFact(models.Model):
         db_constraint=False,
         related_name="+",
     )
+    # Where it was received, and the agency that decides it (the same but for dossiers a
+    # one-stop desk received for another agency).
     agency = _agency()
+    decider = _agency(null=True)
     procedure = _procedure()
     channel = models.CharField(max_length=8)
     received = models.DateField()
@@ -83,12 +91,14 @@ class DossierFact(models.Model):
 
 
 class PauseFact(models.Model):
-    """One stretch of a dossier's history spent waiting (for a supplement, or paused)."""
+    """One stretch of a dossier's history with its clock stopped (waiting for a supplement or
+    for fees, or paused)."""
 
     dossier = models.ForeignKey(
         Dossier, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     agency = _agency()
+    decider = _agency(null=True)
     procedure = _procedure()
     kind = models.CharField(max_length=20)
     began = models.DateField()
@@ -133,8 +143,11 @@ class AgencyCounters(models.Model):
     resupplied_out = models.IntegerField(default=0)
     resupplied_overdue_in = models.IntegerField(default=0)
     resupplied_overdue_out = models.IntegerField(default=0)
+    # One stock per status of dossiers.models.CLOCK_STOPPED, named after it.
     supplement_in = models.IntegerField(default=0)
     supplement_out = models.IntegerField(default=0)
+    fees_requested_in = models.IntegerField(default=0)
+    fees_requested_out = models.IntegerField(default=0)
     paused_in = models.IntegerField(default=0)
     paused_out = models.IntegerField(default=0)
 
@@ -182,6 +195,33 @@ class AgencyMonth(AgencyCounters):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.agency_id}"
+
+
+class DeciderDay(AgencyCounters):
+    """The same counts by the agency that decides the dossiers: a department's own, and those
+    the Service Center received for it (AgencyDay counts them where they were received)."""
+
+    decider = _agency()
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["decider", "day"], name="stats_decider_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.decider_id}"
+
+
+class DeciderMonth(AgencyCounters):
+    decider = _agency()
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["decider", "month"], name="stats_decider_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.decider_id}"
 
 
 class ProcedureDay(ProcedureCounters):
