@@ -120,7 +120,7 @@ def test_an_official_sees_only_their_own_subtree(client, seeded):
     report = html[html.index('id="stats"') :]
     for other in ("justice", "district", "commune_a", "commune_b", "root"):
         assert seeded[other].name not in report
-    assert f"<strong>0</strong> {vi('dossiers received')}" in html
+    assert vi("No dossiers in this period") in html and 'data-chart="series"' not in html
     for other in ("district", "commune_a", "root"):
         response = client.get(DASHBOARD, {"agency": seeded[other].code, **JANUARY})
         assert response.status_code == 403
@@ -179,10 +179,30 @@ def test_quick_choices_include_the_report_period(client, seeded):
     assert 'aria-current="true">' in html
 
 
-def test_without_dates_the_report_covers_this_year(client, seeded):
+def test_without_dates_the_report_opens_on_the_latest_period_with_dossiers(client, seeded):
+    html = page(client, PUBLIC)
+    assert 'value="2020-01-01"' in html and 'value="2020-01-06"' in html
+    assert f"<strong>{len(SEEDS)}</strong>" in html
+    client.force_login(official("giamsat", seeded["root"]))
+    district = seeded["district"]
+    html = page(client, DASHBOARD, agency=district.code)
+    received = seeded_in("district", "commune_a", "commune_b")[0]
+    assert 'value="2020-01-06"' in html and f"<strong>{received}</strong>" in html
+
+
+def test_without_any_dossier_the_report_covers_this_year_and_says_so(client, province):
     html = page(client, PUBLIC)
     today = datetime.date.today()
     assert f'value="{today:%Y}-01-01"' in html and f'value="{today:%Y-%m-%d}"' in html
+    assert vi("No dossiers in this period") in html
+    assert vi("No dossier has been received yet.") in html
+    assert "chart.umd" not in html, "no chart, no chart library"
+
+
+def test_a_period_without_dossiers_points_to_the_latest_one(client, seeded):
+    html = page(client, PUBLIC, **{"from": "2019-01-01", "to": "2019-12-31"})
+    assert vi("No dossiers in this period") in html and "chart.umd" not in html
+    assert 'href="/thong-ke/?from=2020-01-01&amp;to=2020-01-06"' in html
 
 
 def test_bad_dates_are_explained_in_vietnamese(client, seeded):

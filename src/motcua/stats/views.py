@@ -2,7 +2,8 @@
 
 Both render every figure as tables from `indicators.summary`, so that a page without
 JavaScript loses nothing; the browser then draws the charts from the JSON API over them
-(static/stats/dashboard.js).
+(static/stats/dashboard.js, loaded with the chart library only when a report with dossiers
+is shown). Without dates they open on the latest period with dossiers.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.gzip import gzip_page
 
 from motcua.agencies.models import Agency
 from motcua.stats import access, indicators
@@ -102,6 +104,30 @@ def agency_choices(root: Agency | None) -> list[tuple[str, str]]:
     return choices
 
 
+def chosen_agency(asked: QueryDict, home: Agency | None) -> Agency | None:
+    """The agency a dashboard's query names, if any and known; else the official's own."""
+    code = asked.get("agency", "").strip()
+    if not code:
+        return home
+    try:
+        return Agency.objects.by_code(code)
+    except Agency.DoesNotExist:  # the form reports it
+        return home
+
+
+def opening_period(asked: QueryDict, agency: Agency | None) -> QueryDict:
+    """The report asked for; without dates, the latest period with dossiers: this year up to
+    today, or else the year of the last dossier received, up to that day."""
+    if asked.get("from") or asked.get("to"):
+        return asked
+    today = timezone.localdate()
+    latest = indicators.latest_receipt(agency)
+    end = today if latest is None or latest.year >= today.year else latest
+    opening = asked.copy()
+    opening.update({"from": end.replace(month=1, day=1).isoformat(), "to": end.isoformat()})
+    return opening
+
+
 def chart_library_url() -> str | None:
     """The vendored chart library, when `make install` could fetch it; else tables only."""
     if finders.find(CHART_LIBRARY) is None:
@@ -163,12 +189,23 @@ def chart_text() -> dict[str, str]:
     }
 
 
-def report_context(data: dict, agency_code: str) -> dict:
+def latest_period_link(agency: Agency | None) -> dict | None:
+    """For a period without dossiers: the last day one was received, and the link to the
+    report of its year up to that day."""
+    latest = indicators.latest_receipt(agency)
+    if latest is None:
+        return None
+    code = agency.code if agency else ""
+    return {"day": latest, "url": "?" + query(latest.replace(month=1, day=1), latest, code)}
+
+
+def report_context(data: dict, agency: Agency | None) -> dict:
     """What the report's template shows of a summary."""
     period = (
         datetime.date.fromisoformat(data["period"]["from"]),
         datetime.date.fromisoformat(data["period"]["to"]),
     )
+    agency_code = agency.code if agency else ""
     this_query = query(*period, agency_code)
     groups, general_notes = scorecard_groups(data["scorecard"])
     context = {
@@ -184,7 +221,12 @@ def report_context(data: dict, agency_code: str) -> dict:
         "scorecard_groups": groups,
         "scorecard_notes": general_notes,
         "chart_text": chart_text(),
+        # Nothing carried over, nothing received: the page says so instead of empty tables.
+        "empty": not data["dossiers"]["to_process"],
+        "enough_dossiers": indicators.ENOUGH_DOSSIERS,
     }
+    if context["empty"]:
+        context["latest"] = latest_period_link(agency)
     if "rankings" in data:
         context["ranking_columns"], context["ranking_rows"] = ranking_table(data["rankings"])
     return context
@@ -197,13 +239,17 @@ def render_report(request: HttpRequest, page: str, context: dict) -> HttpRespons
     return render(request, "stats/_partial.html" if partial else page, context)
 
 
+# Compressed: a report holds figures and a masked CSRF token, no secret that a reflected
+# input beside it could reveal through its compressed length (BREACH); Django's GZip pads
+# each response with random bytes besides.
+@gzip_page
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Officials' dashboard over the agencies they may see (a supervisor: the province)."""
     home = access.default_agency(request.user)
     if not access.may_see_detail(request.user, home):
         raise PermissionDenied
-    form = DashboardForm(request.GET)
+    form = DashboardForm(opening_period(request.GET, chosen_agency(request.GET, home)))
     context = {
         "form": form,
         "agency_choices": agency_choices(home),
@@ -215,8 +261,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         agency = agency or home
         if not access.may_see_detail(request.user, agency):
             raise PermissionDenied
-        code = agency.code if agency else ""
-        context |= report_context(indicators.summary(start, end, agency, detail=True), code)
+        context |= report_context(indicators.summary(start, end, agency, detail=True), agency)
         form.data = QueryDict(context["query"])  # the inputs show the period reported
         context["exports"] = {
             "report": f"{reverse('api-stats-report')}?{context['query']}",
@@ -225,14 +270,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render_report(request, "stats/dashboard.html", context)
 
 
+@gzip_page
 def public_summary(request: HttpRequest) -> HttpResponse:
     """The province's figures for anyone: no agency tables, no exports."""
     asked = request.GET.copy()
     asked.pop("agency", None)
-    form = DashboardForm(asked)
+    form = DashboardForm(opening_period(asked, None))
     context = {"form": form, "detail": False, "page_url": reverse("stats:public")}
     if form.is_valid():
         start, end, _agency = form.period
-        context |= report_context(indicators.summary(start, end, None, detail=False), "")
+        context |= report_context(indicators.summary(start, end, None, detail=False), None)
         form.data = QueryDict(context["query"])
     return render_report(request, "stats/public.html", context)
