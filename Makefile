@@ -54,6 +54,12 @@ SANDBOX := VNPAY_TMN_CODE=MOTCUA01 VNPAY_HASH_SECRET=$(SANDBOX_SECRET) \
 	VNPAY_PAY_URL=$(SANDBOX_URL)/paymentv2/vpcpay.html \
 	VNPAY_API_URL=$(SANDBOX_URL)/merchant_webapi/api/transaction \
 	VNPAY_STATEMENT_URL=$(SANDBOX_URL)/merchant_webapi/statement
+# Likewise the national payment platform (PayGov) without PAYGOV_MERCHANT_CODE: its simulator,
+# configured beside VNPay (PAYMENT_PROVIDER=paygov makes it the one citizens pay through).
+PAYGOV_SANDBOX_URL := http://127.0.0.1:8004
+PAYGOV_SANDBOX := PAYGOV_MERCHANT_CODE=MOTCUA-H57 PAYGOV_SECRET=$(SANDBOX_SECRET) \
+	PAYGOV_PAY_URL=$(PAYGOV_SANDBOX_URL)/pay PAYGOV_API_URL=$(PAYGOV_SANDBOX_URL)/api/transaction \
+	PAYGOV_STATEMENT_URL=$(PAYGOV_SANDBOX_URL)/api/statement
 
 # Without a national portal of its own (NATIONAL_PORTAL_URL unset), the site syncs with the
 # national portal simulator, started alongside (control port 8003: docs/integrations.md).
@@ -100,6 +106,13 @@ define serve
 		$(BIN)/python -m motcua.payments.simulator --port 8001 --tmn-code MOTCUA01 \
 			--secret $(SANDBOX_SECRET) --ipn-url http://127.0.0.1:8000/api/v1/payments/vnpay/ipn & \
 		pids="$$!"; \
+	fi; \
+	if [ -z "$$PAYGOV_MERCHANT_CODE" ]; then \
+		export $(PAYGOV_SANDBOX); \
+		$(BIN)/python -m motcua.payments.simulator --protocol paygov --port 8004 \
+			--tmn-code MOTCUA-H57 --secret $(SANDBOX_SECRET) \
+			--ipn-url http://127.0.0.1:8000/api/v1/payments/paygov/ipn & \
+		pids="$$pids $$!"; \
 	fi; \
 	if [ -z "$$NATIONAL_PORTAL_URL" ]; then \
 		export $(NATIONAL); \

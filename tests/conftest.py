@@ -1,8 +1,5 @@
 import datetime
 import io
-import selectors
-import subprocess
-import sys
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +12,14 @@ from django.utils import timezone
 from motcua.accounts.models import Role, User
 from motcua.dossiers.models import Dossier
 from tests import factories, second_factor
-from tests.payment_sandbox import GATEWAY, IPN_PATH, SECRET, TMN_CODE, Sandbox
+from tests.payment_sandbox import (
+    GATEWAY,
+    IPN_PATH,
+    SECRET,
+    TMN_CODE,
+    Sandbox,
+    running_simulator,
+)
 
 HUE = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -249,32 +253,8 @@ def fee_dossier(fee_procedure, citizen):
 @pytest.fixture(scope="session")
 def sandbox_url():
     """The simulator, started once for the run on a free port, stopped at the end."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "motcua.payments.simulator",
-            "--port",
-            "0",
-            "--tmn-code",
-            TMN_CODE,
-            "--secret",
-            SECRET,
-            "--quiet",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    if not selector.select(timeout=30):
-        process.kill()
-        pytest.fail("the gateway simulator did not start within 30 seconds")
-    first_line = process.stdout.readline().split()
-    assert first_line and first_line[0] == "SANDBOX", first_line
-    yield first_line[1]
-    process.terminate()
-    process.wait(timeout=10)
+    with running_simulator("vnpay", TMN_CODE, SECRET) as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,8 +6,13 @@ drive it through the helpers here.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import selectors
+import subprocess
+import sys
+from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from motcua.payments import vnpay_signing as wire
@@ -27,6 +32,40 @@ GATEWAY = {
         "STATEMENT_URL": "",
     }
 }
+
+
+@contextlib.contextmanager
+def running_simulator(protocol: str, merchant: str, secret: str) -> Iterator[str]:
+    """A gateway simulator of `protocol` in its own process on a free port: its address."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "motcua.payments.simulator",
+            "--protocol",
+            protocol,
+            "--port",
+            "0",
+            "--tmn-code",
+            merchant,
+            "--secret",
+            secret,
+            "--quiet",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        selector = selectors.DefaultSelector()
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout=30):
+            raise RuntimeError("the gateway simulator did not start within 30 seconds")
+        first_line = process.stdout.readline().split()
+        assert first_line and first_line[0] == "SANDBOX", first_line
+        yield first_line[1]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def exchange(method: str, url: str, body: bytes | None = None, headers=None):

@@ -321,6 +321,22 @@ if config.env_str("VNPAY_TMN_CODE"):
         raise ImproperlyConfigured(
             "VNPAY_TMN_CODE needs VNPAY_HASH_SECRET, VNPAY_PAY_URL and VNPAY_API_URL"
         )
+# The national payment platform (PayGov), on once its merchant code is set; its wire format is
+# our model of a protocol that is not public (payments/paygov_signing.py).
+if config.env_str("PAYGOV_MERCHANT_CODE"):
+    PAYMENT_PROVIDERS["paygov"] = {
+        "CLASS": "motcua.payments.paygov.PaygovProvider",
+        "MERCHANT_CODE": config.env_str("PAYGOV_MERCHANT_CODE"),
+        "SECRET": config.env_str("PAYGOV_SECRET"),
+        "PAY_URL": config.env_str("PAYGOV_PAY_URL"),
+        "API_URL": config.env_str("PAYGOV_API_URL"),
+        "STATEMENT_URL": config.env_str("PAYGOV_STATEMENT_URL"),
+        "TIMEOUT": str(config.env_int("PAYGOV_TIMEOUT", 10)),
+    }
+    if not all(PAYMENT_PROVIDERS["paygov"][name] for name in ("SECRET", "PAY_URL", "API_URL")):
+        raise ImproperlyConfigured(
+            "PAYGOV_MERCHANT_CODE needs PAYGOV_SECRET, PAYGOV_PAY_URL and PAYGOV_API_URL"
+        )
 # The gateway citizens pay through, and how long an attempt stays open there.
 PAYMENT_PROVIDER = config.env_str("PAYMENT_PROVIDER", "vnpay")
 PAYMENT_TIMEOUT_MINUTES = config.env_int("PAYMENT_TIMEOUT_MINUTES", 15)

@@ -7,9 +7,12 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Fee payments")
 
     def ready(self) -> None:
+        from motcua.core import national
         from motcua.dossiers import panels, workflow
+        from motcua.payments.paygov import link_state
         from motcua.payments.services import require_payment_first
         from motcua.payments.views import dossier_panel
 
         workflow.register_guard(require_payment_first)
         panels.register_panel("payments/_dossier_payment.html", dossier_panel, order=10)
+        national.register(national.PAYMENT, link_state)

@@ -8,6 +8,7 @@ import sys
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from motcua.payments.simulator.gateway import Gateway
+from motcua.payments.simulator.paygov import PaygovSimulator, Platform
 from motcua.payments.simulator.web import Simulator
 
 
@@ -23,7 +24,11 @@ class QuietHandler(WSGIRequestHandler):
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="VNPay 2.1.0 gateway simulator (sandbox).")
+    parser = argparse.ArgumentParser(
+        description="Payment gateway simulator (sandbox): VNPay 2.1.0, or the national payment "
+        "platform (PayGov) as paygov_signing models it."
+    )
+    parser.add_argument("--protocol", choices=("vnpay", "paygov"), default="vnpay")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001, help="0 picks a free port")
     parser.add_argument("--tmn-code", required=True, help="the merchant code it accepts")
@@ -31,11 +36,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ipn-url", default="", help="the merchant's IPN address")
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
     options = parser.parse_args(argv)
-    gateway = Gateway(options.tmn_code, options.secret, options.ipn_url)
+    if options.protocol == "paygov":
+        app = PaygovSimulator(Platform(options.tmn_code, options.secret, options.ipn_url))
+    else:
+        app = Simulator(Gateway(options.tmn_code, options.secret, options.ipn_url))
     handler = QuietHandler if options.quiet else WSGIRequestHandler
-    server = make_server(
-        options.host, options.port, Simulator(gateway), ThreadingServer, handler_class=handler
-    )
+    server = make_server(options.host, options.port, app, ThreadingServer, handler_class=handler)
     host, port = server.server_address[:2]
     # The first line tells whoever started it (a test, a script) where it listens.
     print(f"SANDBOX http://{host}:{port}/", flush=True)
