@@ -39,6 +39,7 @@ from mozilla_django_oidc.views import (
 )
 
 from motcua.accounts import services
+from motcua.accounts.landing import landing_url
 from motcua.accounts.models import AccountKind, User
 from motcua.accounts.services import parse_contact, purge_expired_registrations
 from motcua.core import audit
@@ -398,4 +399,4 @@ def finish_sign_on(request: HttpRequest, user: User) -> HttpResponse:
     if not user.is_active:
         return redirect("accounts:login")
     login(request, user, backend="motcua.accounts.oidc.NationalIdentityBackend")
-    return redirect(settings.LOGIN_REDIRECT_URL)
+    return redirect(landing_url(user))

@@ -16,13 +16,12 @@ import re
 import django_otp
 import qrcode
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -35,6 +34,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
 
+from motcua.accounts.landing import landing_url
 from motcua.accounts.models import AccountKind
 from motcua.core import audit
 
@@ -250,11 +250,7 @@ def _next(request: HttpRequest) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    if request.user.kind == AccountKind.OFFICIAL:
-        return reverse("backoffice:inbox")
-    if request.user.is_staff:
-        return reverse("admin:index")
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return landing_url(request.user)
 
 
 def _with_next(name: str, target: str) -> str:

@@ -21,6 +21,7 @@ from motcua.accounts.forms import (
     RegisterForm,
     ResetRequestForm,
 )
+from motcua.accounts.landing import landing_url
 from motcua.accounts.models import User
 from motcua.accounts.oidc import sso_enabled
 
@@ -35,6 +36,10 @@ class MotcuaLoginView(LoginView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, sso_enabled=sso_enabled())
+
+    def get_default_redirect_url(self) -> str:
+        """Without a page to go back to: the official's workspace, the citizen's dossiers."""
+        return landing_url(self.request.user)
 
 
 @require_http_methods(["GET", "POST"])
