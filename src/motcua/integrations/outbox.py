@@ -258,14 +258,14 @@ def resend(selected: Iterable[OutboxMessage]) -> int:
 class Backlog:
     waiting: int
     oldest: datetime.datetime | None
-    refused: int  # waiting messages the portal refused at least once
+    failed: int  # waiting messages whose sending failed at least once
 
 
 def backlog() -> Backlog:
     waiting = _due()
     oldest = waiting.order_by("created_at").values_list("created_at", flat=True).first()
-    refused = waiting.exclude(last_error="").count()
-    return Backlog(waiting.count(), oldest, refused)
+    failed = waiting.exclude(last_error="").count()
+    return Backlog(waiting.count(), oldest, failed)
 
 
 def sender_state() -> Sender:
