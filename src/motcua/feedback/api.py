@@ -29,7 +29,7 @@ REFUSED = OpenApiResponse(
 )
 
 
-class PublishedSerializer(serializers.Serializer):
+class PublishedFeedbackSerializer(serializers.Serializer):
     """An answer published with the sender's agreement: no name, contact or dossier."""
 
     code = serializers.CharField()
@@ -87,7 +87,7 @@ class OfficialFeedbackSerializer(FeedbackSerializer):
         fields = [*FeedbackSerializer.Meta.fields, "name", "phone", "email", "refuse_by", "ask_by"]
 
 
-class SentSerializer(FeedbackSerializer):
+class SentFeedbackSerializer(FeedbackSerializer):
     follow_url = serializers.SerializerMethodField(
         help_text="Anonymous senders only: the private page of the answer; keep it."
     )
@@ -103,7 +103,7 @@ class SentSerializer(FeedbackSerializer):
         return self.context["request"].build_absolute_uri(path)
 
 
-class SubmitRequest(serializers.Serializer):
+class FeedbackSubmitRequest(serializers.Serializer):
     subject = serializers.ChoiceField(Subject.choices)
     procedure = serializers.CharField(
         required=False, help_text="Procedure code (subject procedure)."
@@ -124,12 +124,22 @@ class SubmitRequest(serializers.Serializer):
     attachment = serializers.FileField(required=False, help_text="PDF, JPEG or PNG (multipart).")
 
 
-class ActionRequest(serializers.Serializer):
-    action = serializers.ChoiceField([*rules.OFFICIAL_ACTIONS, "reply"])
+ACTIONS = [*rules.OFFICIAL_ACTIONS, "reply"]
+
+
+class FeedbackActionRequest(serializers.Serializer):
+    # A string, not a choice: the schema's ActionEnum is the dossiers' transitions.
+    action = serializers.CharField(help_text=f"One of: {', '.join(ACTIONS)}.")
+
+    def validate_action(self, value: str) -> str:
+        if value not in ACTIONS:
+            raise serializers.ValidationError(_("Unknown action %(action)s.") % {"action": value})
+        return value
+
     text = serializers.CharField(help_text="The answer, the reason, the question or the reply.")
 
 
-class RatingRequest(serializers.Serializer):
+class FeedbackRatingRequest(serializers.Serializer):
     rating = serializers.ChoiceField(Satisfaction.choices)
 
 
@@ -151,19 +161,19 @@ class FeedbackViewSet(viewsets.GenericViewSet):
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    serializer_class = PublishedSerializer
+    serializer_class = PublishedFeedbackSerializer
     # Each action below names its own: they all need an account.
     permission_classes = [AllowAny]
 
     @extend_schema(
-        summary="Published answers to feedback", responses=PublishedSerializer(many=True)
+        summary="Published answers to feedback", responses=PublishedFeedbackSerializer(many=True)
     )
     def list(self, request):
         page = self.paginate_queryset(queries.published())
         return self.get_paginated_response([published_view(f) for f in page])
 
     @extend_schema(
-        summary="One published answer", responses={200: PublishedSerializer, 404: NOT_FOUND}
+        summary="One published answer", responses={200: PublishedFeedbackSerializer, 404: NOT_FOUND}
     )
     def retrieve(self, request, code=None):
         return Response(published_view(get_object_or_404(queries.published(), code=code)))
@@ -175,8 +185,11 @@ class FeedbackViewSet(viewsets.GenericViewSet):
             " private `follow_url` to read the answer. It is routed to the dossier's deciding"
             " agency, the procedure's, or the agency given, and answered within 15 working days."
         ),
-        request={"application/json": SubmitRequest, "multipart/form-data": SubmitRequest},
-        responses={201: SentSerializer, 400: INVALID},
+        request={
+            "application/json": FeedbackSubmitRequest,
+            "multipart/form-data": FeedbackSubmitRequest,
+        },
+        responses={201: SentFeedbackSerializer, 400: INVALID},
     )
     def create(self, request):
         form = FeedbackForm(request.user, _object(request), request.FILES)
@@ -184,7 +197,7 @@ class FeedbackViewSet(viewsets.GenericViewSet):
             raise ValidationError({f: list(errors) for f, errors in form.errors.items()})
         feedback, key = services.submit(form.cleaned_data, request.user)
         context = {"request": request, "key": key}
-        return Response(SentSerializer(feedback, context=context).data, status=201)
+        return Response(SentFeedbackSerializer(feedback, context=context).data, status=201)
 
     @extend_schema(summary="The caller's own feedback", responses=FeedbackSerializer(many=True))
     @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
@@ -214,7 +227,7 @@ class FeedbackViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Answer, refuse or ask for more information (officials); reply (the sender)",
-        request=ActionRequest,
+        request=FeedbackActionRequest,
         responses={
             200: FeedbackSerializer,
             400: INVALID,
@@ -225,7 +238,7 @@ class FeedbackViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], url_path="actions", permission_classes=[IsAuthenticated])
     def act(self, request, code=None):
-        given = ActionRequest(data=_object(request))
+        given = FeedbackActionRequest(data=_object(request))
         given.is_valid(raise_exception=True)
         return self._perform(
             request, code, given.validated_data["action"], text=given.validated_data["text"]
@@ -233,12 +246,12 @@ class FeedbackViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Rate the answer to one's feedback",
-        request=RatingRequest,
+        request=FeedbackRatingRequest,
         responses={200: FeedbackSerializer, 400: INVALID, 404: NOT_FOUND, 409: REFUSED},
     )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def rating(self, request, code=None):
-        given = RatingRequest(data=_object(request))
+        given = FeedbackRatingRequest(data=_object(request))
         given.is_valid(raise_exception=True)
         return self._perform(request, code, "rate", rating=given.validated_data["rating"])
 

@@ -137,7 +137,13 @@ _TABLE = [
             " answered."
         ),
     ),
-    _m("answer", gettext_lazy("answer"), [State.RECEIVED], State.ANSWERED, [HEAD, LEADER]),
+    _m(
+        "answer",
+        gettext_lazy("answer the feedback"),
+        [State.RECEIVED],
+        State.ANSWERED,
+        [HEAD, LEADER],
+    ),
     _m(
         "reply",
         gettext_lazy("reply with the information asked for"),

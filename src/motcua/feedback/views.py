@@ -199,7 +199,8 @@ def handling_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _handling_page(request, feedback: Feedback, forms=None, status=200) -> HttpResponse:
-    moves = [m for m in rules.allowed(feedback, request.user) if m.action in rules.OFFICIAL_ACTIONS]
+    allowed = {m.action: m for m in rules.allowed(feedback, request.user)}
+    moves = [allowed[action] for action in rules.OFFICIAL_ACTIONS if action in allowed]
     forms = forms or {}
     context = {
         "feedback": feedback,
