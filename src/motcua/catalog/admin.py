@@ -16,10 +16,12 @@ from motcua.catalog.models import (
     Procedure,
     ProcedureTier,
     RequiredDocument,
+    ResultTemplate,
     Sector,
     WorkflowStep,
     check_shares,
 )
+from motcua.catalog.result_admin import ResultTemplateAdmin
 
 
 class ImportForm(forms.Form):
@@ -148,3 +150,6 @@ class ProcedureAdmin(admin.ModelAdmin):
         response = HttpResponse(export_file(filename, queryset), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+admin.site.register(ResultTemplate, ResultTemplateAdmin)

@@ -7,6 +7,9 @@ A definition is a list of fields, each a dict:
 ``profile`` names the attribute of the applicant's own profile that fills the field in advance
 (``"profile": "id_number"``); only the applicant's own fields carry one, so that a marriage
 form never puts the applicant's identity number into the other spouse's field.
+
+``internal: true`` keeps an answer off the result document (`catalog/result_templates.py`), as
+are contact details (a phone or e-mail validator) and a number a fee is multiplied by.
 """
 
 from __future__ import annotations
@@ -21,7 +24,19 @@ from motcua.core.validators import FIELD_VALIDATORS
 FIELD_TYPES = ("text", "textarea", "integer", "date", "select", "radio", "checkbox")
 TYPES_WITH_CHOICES = ("select", "radio")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-KNOWN_KEYS = {"name", "label", "type", "required", "choices", "validator", "help_text", "profile"}
+KNOWN_KEYS = {
+    "name",
+    "label",
+    "type",
+    "required",
+    "choices",
+    "validator",
+    "help_text",
+    "profile",
+    "internal",
+}
+# Contact details serve the agency, never the document it issues.
+CONTACT_VALIDATORS = ("phone", "email")
 # The profile attributes a field may take its first value from, and the field types they fit.
 PROFILE_ATTRIBUTES = {
     "full_name": ("text",),
@@ -77,6 +92,8 @@ def _field_errors(field: Any) -> list[str]:
         )
     if not isinstance(field.get("required", False), bool):
         errors.append(_("required must be true or false."))
+    if not isinstance(field.get("internal", False), bool):
+        errors.append(_("internal must be true or false."))
     errors.extend(_profile_errors(field.get("profile", ""), kind))
     return errors
 
@@ -95,3 +112,9 @@ def _profile_errors(attribute: Any, kind: Any) -> list[str]:
             % {"name": attribute, "types": ", ".join(PROFILE_ATTRIBUTES[attribute])}
         ]
     return []
+
+
+def is_internal(field: dict[str, Any]) -> bool:
+    """Whether an answer serves the agency only (marked so, or contact details) and is never
+    printed on the result."""
+    return field.get("internal", False) is True or field.get("validator") in CONTACT_VALIDATORS

@@ -296,3 +296,70 @@ class NationalEntry(models.Model):
 
     def __str__(self) -> str:
         return str(self.procedure)
+
+
+class ResultTemplate(models.Model):
+    """How a procedure's result is worded, laid out as Decree 30/2020 presents a document.
+
+    The wording (`title`, `body`, `recipients`) takes the form's answers as placeholders in the
+    restricted language of `catalog/sandbox.py`, checked when saved; a procedure without one
+    issues the generic notice of `catalog/result_templates.py`.
+    """
+
+    procedure = models.OneToOneField(
+        Procedure,
+        verbose_name=_("procedure"),
+        on_delete=models.CASCADE,
+        related_name="result_template",
+    )
+    document_type = models.CharField(
+        _("document type"),
+        max_length=200,
+        help_text=_("Printed centred in capitals, e.g. Giấy chứng nhận kết hôn or Thông báo."),
+    )
+    symbol = models.CharField(
+        _("symbol"),
+        max_length=40,
+        blank=True,
+        help_text=_("Printed after the number, e.g. TB-UBND for Số: …/TB-UBND."),
+    )
+    title = models.CharField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("Printed under the document type, e.g. Về kết quả giải quyết hồ sơ."),
+    )
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "The text of the result, with the form's answers as placeholders such as "
+            "{{ ho_ten }} or {{ ngay_sinh|ngay_thang_nam }}. A blank line starts a paragraph."
+        ),
+    )
+    recipients = models.TextField(
+        _("recipients (Nơi nhận)"), blank=True, default="- Như trên;\n- Lưu: VT."
+    )
+    signer_position = models.CharField(
+        _("signer's position"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Its lines separated by /, e.g. TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH. Empty: the head of "
+            "a People's Committee or the director of a department, by the issuing agency."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("result template")
+        verbose_name_plural = _("result templates")
+        ordering = ["procedure"]
+
+    def __str__(self) -> str:
+        return f"{self.document_type} ({self.procedure.code})"
+
+    def clean(self) -> None:
+        from motcua.catalog.result_templates import check_wording
+
+        if self.procedure_id is not None:
+            check_wording(self)
