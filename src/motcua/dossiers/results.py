@@ -22,25 +22,24 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import FileResponse
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from pyhanko import stamp
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields, signers
 
+from motcua.catalog import result_templates
 from motcua.catalog.models import Level
+from motcua.catalog.result_templates import Issue
 from motcua.core import audit
-from motcua.core.pdf import html_to_pdf, qr_svg
+from motcua.core.pdf import html_to_pdf
 from motcua.dossiers.models import RESULT_OUT, Dossier, ResultDocument
 from motcua.dossiers.queries import visible_to_applicant
 from motcua.dossiers.reads import chain_of
 from motcua.dossiers.uploads import check_upload
 
-TEMPLATE = "dossiers/result.pdf.html"
 SIGNATURE_FIELD = "ResultSignature"
 # Where the visible stamp goes on a result prepared outside: left, bottom, right, top in points.
 STAMP_BOX = (40, 20, 320, 80)
@@ -58,37 +57,28 @@ def verification_url(code: str) -> str:
     return settings.PUBLIC_URL + reverse("dossiers:verify", kwargs={"code": code})
 
 
-def _answers(dossier: Dossier) -> list[tuple[str, object]]:
-    """The form answers under the procedure's labels, in the form's order."""
-    answers = dict(dossier.form_data)
-    labelled = [
-        (field.get("label") or field["name"], answers.pop(field["name"]))
-        for field in dossier.procedure.form_fields
-        if field["name"] in answers
-    ]
-    return labelled + list(answers.items())
+def _issue(dossier: Dossier, number: str, url: str, signed_by: str = "") -> Issue:
+    """The result's letterhead: issued by the dossier's agency on the day it is signed."""
+    return Issue(
+        agency=dossier.agency,
+        number=number,
+        day=timezone.localdate(),
+        applicant=dossier.applicant_name,
+        dossier_code=dossier.code,
+        signer=signed_by,
+        verification_url=url,
+    )
 
 
-def result_html(dossier: Dossier, number: str, verification_url: str, signed_by=None) -> str:
-    """The result as HTML; kept apart from the PDF so its content can be checked as text."""
-    context = {
-        "dossier": dossier,
-        "title": dossier.procedure.result_type or dossier.procedure.name,
-        "answers": _answers(dossier),
-        "number": number,
-        "date": timezone.localdate(),
-        "signed_by": signed_by,
-        "verification_url": verification_url,
-        # qrcode writes the markup itself; the URL only sets which squares are dark.
-        "qr": mark_safe(qr_svg(verification_url)),
-    }
-    return render_to_string(TEMPLATE, context)
+def result_html(dossier: Dossier, number: str, verification_url: str, signed_by: str = "") -> str:
+    """The result as HTML, in the procedure's wording; the PDF is made from it."""
+    issue = _issue(dossier, number, verification_url, signed_by)
+    return result_templates.result_html(dossier.procedure, dossier.form_data, issue)
 
 
-def result_pdf(dossier: Dossier, number: str, verification_url: str, signed_by=None) -> bytes:
+def result_pdf(dossier: Dossier, number: str, verification_url: str, signed_by: str = "") -> bytes:
     """The unsigned result as an A4 PDF."""
-    html = result_html(dossier, number, verification_url, signed_by)
-    return html_to_pdf(html)
+    return html_to_pdf(result_html(dossier, number, verification_url, signed_by))
 
 
 def _signer() -> signers.SimpleSigner:
