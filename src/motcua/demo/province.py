@@ -21,6 +21,7 @@ from motcua.accounts.models import AccountKind, Role, User
 from motcua.accounts.two_factor import AUTHENTICATOR, needs_second_factor
 from motcua.agencies.models import Agency, Kind, Tier
 from motcua.catalog.importexport import Located, ProcedureRecord
+from motcua.demo.results import FORMS as RESULT_FORMS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PROVINCE_CODE = "000.00.00.H57"
@@ -143,6 +144,7 @@ WELL_KNOWN: dict[str, dict[str, Any]] = {
                 "label": "Số bản sao Giấy chứng nhận kết hôn",
                 "type": "integer",
                 "required": False,
+                "internal": True,
             },
         ],
     },
@@ -401,7 +403,8 @@ def _record(
         "requirements": known.get("requirements", ""),
         "result_type": known.get("result_type", RESULTS[number % len(RESULTS)]),
         "legal_basis": known.get("legal_basis", ""),
-        "form_fields": known.get("form_fields", BASE_FORM if level >= 3 else []),
+        "form_fields": known.get("form_fields")
+        or RESULT_FORMS.get(name, BASE_FORM if level >= 3 else []),
         "published": True,
     }
     where = f"demo {data['code']}"

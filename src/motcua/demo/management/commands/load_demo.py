@@ -17,6 +17,7 @@ from motcua.demo.province import (
     build_records,
     holds_demo_secret,
 )
+from motcua.demo.results import build_result_templates
 
 
 class Command(BaseCommand):
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             groups = build_agencies()
             codes = {group: [a.code for a in agencies] for group, agencies in groups.items()}
             result = import_records(build_records(codes))
+            build_result_templates()
             build_accounts(groups)
             dossiers = 0 if without_dossiers else build_dossiers()
             if dossiers and apps.is_installed("motcua.stats"):
