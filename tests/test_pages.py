@@ -76,7 +76,7 @@ def test_procedure_page_says_what_to_prepare_time_cost_and_online(client, catalo
     assert "Tờ khai đăng ký kết hôn" in page and "1 bản chính" in page
     assert "5 ngày làm việc kể từ khi nhận đủ hồ sơ hợp lệ." in page
     assert "Không mất phí." in page
-    assert "Do 2 cơ quan thực hiện" in page
+    assert "Nộp tại 2 nơi" in page and "/co-quan/000.01.31.H57/" in page
 
 
 def test_procedure_page_with_fees_and_not_online(client, catalog):

@@ -82,6 +82,14 @@ class Agency(models.Model):
     )
     has_one_stop_desk = models.BooleanField(_("has a one-stop desk"), default=False)
     address = models.CharField(_("address"), max_length=255, blank=True)
+    # What a citizen needs to go to the desk: when it is open and whom to call.
+    opening_hours = models.CharField(
+        _("opening hours"),
+        max_length=255,
+        blank=True,
+        help_text=_("E.g. Monday to Friday 7:00–11:30 and 13:30–17:00; Saturday morning."),
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
     valid_from = models.DateField(_("valid from"), default=datetime.date(2000, 1, 1))
     valid_to = models.DateField(_("valid to (last day)"), null=True, blank=True)
     successors = models.ManyToManyField(

@@ -5,7 +5,7 @@ from rest_framework.permissions import AllowAny
 
 from motcua.agencies.models import Tier
 from motcua.catalog.models import Fee, Procedure, RequiredDocument, Sector
-from motcua.catalog.services import CatalogQuery, search_procedures
+from motcua.catalog.services import CatalogQuery, Charged, search_procedures
 
 
 class SectorSerializer(serializers.ModelSerializer):
@@ -45,6 +45,11 @@ class ProcedureSummarySerializer(serializers.ModelSerializer):
     tiers = serializers.ListField(source="tier_codes", child=serializers.CharField())
     level_label = serializers.CharField(source="get_level_display", read_only=True)
     online_mode_label = serializers.CharField(source="get_online_mode_display", read_only=True)
+    total_fee = serializers.IntegerField(
+        source="fee_total",
+        read_only=True,
+        help_text="The fee lines added up, in VND (a line per copy counted once); 0 is free.",
+    )
 
     class Meta:
         model = Procedure
@@ -58,6 +63,7 @@ class ProcedureSummarySerializer(serializers.ModelSerializer):
             "online_mode",
             "online_mode_label",
             "processing_days",
+            "total_fee",
         ]
 
 
@@ -69,6 +75,11 @@ class FormFieldSerializer(serializers.Serializer):
     choices = serializers.ListField(child=serializers.CharField(), required=False)
     validator = serializers.CharField(required=False, allow_blank=True)
     help_text = serializers.CharField(required=False, allow_blank=True)
+    profile = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The applicant's profile attribute that fills the field in advance.",
+    )
 
 
 class ProcedureDetailSerializer(ProcedureSummarySerializer):
@@ -88,7 +99,6 @@ class ProcedureDetailSerializer(ProcedureSummarySerializer):
             "result_type",
             "legal_basis",
             "fees",
-            "total_fee",
             "documents",
             "form_fields",
         ]
@@ -100,6 +110,7 @@ class CatalogQueryParams(serializers.Serializer):
     level = serializers.IntegerField(min_value=1, max_value=4, required=False, default=None)
     agency = serializers.CharField(required=False, allow_blank=True, default="")
     sector = serializers.CharField(required=False, allow_blank=True, default="")
+    charged = serializers.ChoiceField(Charged.choices, required=False, allow_blank=True, default="")
 
 
 @extend_schema_view(
@@ -115,6 +126,12 @@ class CatalogQueryParams(serializers.Serializer):
             OpenApiParameter("level", OpenApiTypes.INT, enum=[1, 2, 3, 4]),
             OpenApiParameter("agency", OpenApiTypes.STR, description="Agency code, e.g. H57."),
             OpenApiParameter("sector", OpenApiTypes.STR, description="Sector code."),
+            OpenApiParameter(
+                "charged",
+                OpenApiTypes.STR,
+                enum=Charged.values,
+                description="paid: only procedures with a fee or charge; free: only free ones.",
+            ),
         ],
     ),
     retrieve=extend_schema(summary="One procedure with what its online form needs"),
@@ -142,6 +159,7 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
             level=params.validated_data["level"],
             agency=params.validated_data["agency"],
             sector=params.validated_data["sector"],
+            charged=params.validated_data["charged"],
         )
         return search_procedures(query).prefetch_related("tier_links")
 

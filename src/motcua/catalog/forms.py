@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency, Tier
 from motcua.catalog.models import Level, Procedure, Sector
-from motcua.catalog.services import CatalogQuery
+from motcua.catalog.services import CatalogQuery, Charged
 
 CHOICES_CACHE_SECONDS = 300
 
@@ -30,12 +30,14 @@ class CatalogSearchForm(forms.Form):
     agency = forms.ChoiceField(label=_("Agency"), required=False)
     sector = forms.ChoiceField(label=_("Sector"), required=False)
     level = forms.TypedChoiceField(label=_("Online level"), required=False, coerce=int)
+    charged = forms.ChoiceField(label=_("Fee"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
         self.fields["tier"].choices = everything + list(Tier.choices)
         self.fields["level"].choices = everything + list(Level.choices)
+        self.fields["charged"].choices = everything + list(Charged.choices)
         sectors, agencies = filter_choices()
         self.fields["sector"].choices = everything + sectors
         self.fields["agency"].choices = everything + agencies
@@ -43,7 +45,7 @@ class CatalogSearchForm(forms.Form):
     @property
     def has_filters(self) -> bool:
         """Whether a filter other than the words is chosen (the filters then show open)."""
-        return any(self.data.get(name) for name in ("tier", "agency", "sector", "level"))
+        return any(self.data.get(name) for name in ("tier", "agency", "sector", "level", "charged"))
 
     def catalog_query(self) -> CatalogQuery:
         data = self.cleaned_data if self.is_valid() else {}
@@ -53,6 +55,7 @@ class CatalogSearchForm(forms.Form):
             level=data.get("level") or None,
             agency=data.get("agency", ""),
             sector=data.get("sector", ""),
+            charged=data.get("charged", ""),
         )
 
 

@@ -4,15 +4,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Length
+from django.db import models
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Length
+from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import canonical_code
-from motcua.catalog.models import Procedure
+from motcua.catalog.models import Fee, Procedure
 from motcua.core.text import fold
 
 # Long texts a list of results never shows.
 LIST_DEFERRED_FIELDS = ("requirements", "steps", "legal_basis", "form_fields", "search_text")
+
+
+class Charged(models.TextChoices):
+    """Whether a procedure costs anything: a fee or charge line above zero."""
+
+    PAID = "paid", _("With a fee")
+    FREE = "free", _("Free of charge")
 
 
 @dataclass(frozen=True)
@@ -24,6 +44,7 @@ class CatalogQuery:
     level: int | None = None
     agency: str = ""
     sector: str = ""
+    charged: str = ""  # Charged, or "" for both
 
 
 def search_procedures(query: CatalogQuery) -> QuerySet[Procedure]:
@@ -38,6 +59,7 @@ def search_procedures(query: CatalogQuery) -> QuerySet[Procedure]:
         Procedure.objects.filter(published=True)
         .select_related("sector")
         .defer(*LIST_DEFERRED_FIELDS)
+        .annotate(fee_total=_fee_total())
     )
     procedures = _filter(procedures, query)
     words = fold(query.text).split()
@@ -59,7 +81,18 @@ def _filter(procedures: QuerySet[Procedure], query: CatalogQuery) -> QuerySet[Pr
         procedures = procedures.filter(agencies__code=canonical_code(query.agency))
     if query.sector:
         procedures = procedures.filter(sector__code=query.sector)
+    if query.charged:
+        paid = Exists(Fee.objects.filter(procedure=OuterRef("pk"), amount__gt=0))
+        procedures = procedures.filter(paid if query.charged == Charged.PAID else ~paid)
     return procedures
+
+
+def _fee_total() -> Coalesce:
+    """The sum of a procedure's fee lines, in VND (a line per copy counted once), as
+    `Procedure.total_fee` gives it on the procedure's page."""
+    lines = Fee.objects.filter(procedure=OuterRef("pk")).order_by().values("procedure")
+    total = lines.annotate(total=Sum("amount")).values("total")
+    return Coalesce(Subquery(total), 0, output_field=models.BigIntegerField())
 
 
 def _rank(raw_text: str, words: list[str]) -> Case:

@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from motcua.catalog import reception
 from motcua.catalog.forms import CatalogSearchForm
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import search_procedures
@@ -22,9 +23,10 @@ def search(request):
 def detail(request, code: str):
     procedure = get_object_or_404(
         Procedure.objects.select_related("sector").prefetch_related(
-            "tier_links", "agencies", "fees", "documents"
+            "tier_links", "agencies", "receiving_points", "fees", "documents"
         ),
         code=code,
         published=True,
     )
-    return render(request, "catalog/detail.html", {"procedure": procedure})
+    context = {"procedure": procedure, "points": reception.receiving_points(procedure)}
+    return render(request, "catalog/detail.html", context)

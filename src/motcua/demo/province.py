@@ -26,6 +26,7 @@ from motcua.demo.results import FORMS as RESULT_FORMS
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PROVINCE_CODE = "000.00.00.H57"
 PROVINCE_NAME = "Ủy ban nhân dân tỉnh Thừa Thiên Huế"
+OFFICE_HOURS = "Thứ Hai – thứ Sáu, 7:00–11:30 và 13:30–17:00"
 SERVICE_CENTER_NAME = "Trung tâm Phục vụ hành chính công tỉnh Thừa Thiên Huế"
 
 
@@ -234,6 +235,7 @@ def build_agencies() -> dict[str, list[Agency]]:
         tier=Tier.PROVINCE,
         kind=Kind.PEOPLES_COMMITTEE,
         address="16 Lê Lợi, thành phố Huế",
+        **_contact(1),
     )
     Agency.objects.create(
         code="000.00.01.H57",
@@ -244,6 +246,8 @@ def build_agencies() -> dict[str, list[Agency]]:
         parent=province,
         has_one_stop_desk=True,
         address="01 Lê Lai, thành phố Huế",
+        opening_hours=f"{OFFICE_HOURS}; sáng thứ Bảy 7:30–11:30",
+        phone="0234 3822 345",
     )
     groups: dict[str, list[Agency]] = {"district": [], "commune": []}
     for number, department in enumerate(departments(), start=2):
@@ -256,6 +260,8 @@ def build_agencies() -> dict[str, list[Agency]]:
                 kind=Kind.DEPARTMENT,
                 parent=province,
                 has_one_stop_desk=True,
+                address=f"{department['short_name']}, thành phố Huế",
+                **_contact(number),
             )
         ]
     for number, district in enumerate(districts(), start=31):
@@ -267,6 +273,8 @@ def build_agencies() -> dict[str, list[Agency]]:
             kind=district["kind"],
             parent=province,
             has_one_stop_desk=True,
+            address=f"Trụ sở Ủy ban nhân dân {district['name'][0].lower()}{district['name'][1:]}",
+            **_contact(number),
         )
         groups["district"].append(unit)
         for index, commune in enumerate(district["communes"], start=1):
@@ -279,9 +287,20 @@ def build_agencies() -> dict[str, list[Agency]]:
                     kind=commune["kind"],
                     parent=unit,
                     has_one_stop_desk=True,
+                    address=f"Trụ sở Ủy ban nhân dân {commune['name'][0].lower()}"
+                    f"{commune['name'][1:]}, {district['name'][0].lower()}{district['name'][1:]}",
+                    **_contact(number, index),
                 )
             )
     return groups
+
+
+def _contact(number: int, index: int = 0) -> dict[str, str]:
+    """Made-up opening hours and phone number of an agency's desk (the demo's only)."""
+    return {
+        "opening_hours": OFFICE_HOURS,
+        "phone": f"0234 38{number:02d} {100 + index:03d}",
+    }
 
 
 # ---------------------------------------------------------------- levels

@@ -1,5 +1,5 @@
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from motcua.agencies.models import Agency, Tier
@@ -29,3 +29,12 @@ def agencies(request):
         procedure_count=Count("procedures")
     )
     return render(request, "portal/agencies.html", {"agencies": active.order_by("path")})
+
+
+def agency(request, code: str):
+    """One agency's desk: where it is, when it is open, whom to call, what it carries out."""
+    found = get_object_or_404(
+        Agency.objects.select_related("parent").annotate(procedure_count=Count("procedures")),
+        code=code,
+    )
+    return render(request, "portal/agency.html", {"agency": found})
