@@ -11,10 +11,16 @@ CHARTJS_VERSION := 4.6.1
 CHARTJS_INTEGRITY := sha512-hJyniucsFmq//EvXYvJ6c6mahPoI3kaxdjVH8awTaJ/fDNWeSqqqArixMJWkWNN6fcYvPU3HneSANFNYtRi61g==
 CHARTJS_DIR := src/motcua/stats/static/stats/vendor
 CHARTJS_STAMP := $(CHARTJS_DIR)/.chart.js-$(CHARTJS_VERSION)-nomap
+# axe-core checks the officials' pages for accessibility in the browser tests; vendored the same
+# way, for the tests only (a browser test fails without it, never skips).
+AXE_VERSION := 4.14.1
+AXE_INTEGRITY := sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
+AXE_DIR := tests/browser/vendor
+AXE_STAMP := $(AXE_DIR)/.axe-core-$(AXE_VERSION)
 
 .PHONY: install run dev setup test bench lint format messages openapi lock
 
-install: $(INSTALLED) $(MESSAGES) $(CHARTJS_STAMP)
+install: $(INSTALLED) $(MESSAGES) $(CHARTJS_STAMP) $(AXE_STAMP)
 
 # Every package at the version and hash requirements.lock gives (the dependency tree of
 # pyproject.toml with the dev extra), then the project itself.
@@ -41,6 +47,18 @@ $(CHARTJS_STAMP):
 	mkdir -p $(CHARTJS_DIR); rm -f $(CHARTJS_DIR)/.chart.js-*; \
 	tar -xzOf "$$tmp/chart.js-$(CHARTJS_VERSION).tgz" package/dist/chart.umd.min.js \
 	  | sed '/^\/\/# sourceMappingURL=/d' > $(CHARTJS_DIR)/chart.umd.min.js; \
+	touch $@
+
+$(AXE_STAMP):
+	@if ! command -v npm >/dev/null; then echo "npm not found: no accessibility checks"; exit 0; fi; \
+	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	npm pack --silent --pack-destination "$$tmp" axe-core@$(AXE_VERSION) >/dev/null; \
+	$(PYTHON) -c 'import base64, hashlib, sys; data = open(sys.argv[1], "rb").read(); \
+	got = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode(); \
+	sys.exit(None if got == sys.argv[2] else "axe-core: integrity mismatch " + got)' \
+	"$$tmp/axe-core-$(AXE_VERSION).tgz" '$(AXE_INTEGRITY)'; \
+	mkdir -p $(AXE_DIR); rm -f $(AXE_DIR)/.axe-core-*; \
+	tar -xzOf "$$tmp/axe-core-$(AXE_VERSION).tgz" package/axe.min.js > $(AXE_DIR)/axe.min.js; \
 	touch $@
 
 %.mo: %.po $(INSTALLED)

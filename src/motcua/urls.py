@@ -10,7 +10,7 @@ from motcua.accounts.api import TokenView
 from motcua.accounts.token_api import LogoutView, RevokeTokensView
 from motcua.accounts.two_factor import SecondFactorAdminSite
 from motcua.agencies.api import AgencyViewSet
-from motcua.backoffice.api import InboxView
+from motcua.backoffice.api import InboxTabsView, InboxView
 from motcua.catalog.api import ProcedureViewSet, SectorViewSet
 from motcua.core.api import PublicAPIRootView
 from motcua.dossiers.api import DossierViewSet, LookupView
@@ -58,6 +58,7 @@ urlpatterns = [
     ),
     path("api/v1/lookup/<str:code>", LookupView.as_view(), name="api-lookup"),
     path("api/v1/inbox", InboxView.as_view(), name="api-inbox"),
+    path("api/v1/inbox/tabs", InboxTabsView.as_view(), name="api-inbox-tabs"),
     path("api/v1/payments/<str:provider>/ipn", IpnView.as_view(), name="api-payment-ipn"),
     path("api/v1/national/dossiers", IntakeView.as_view(), name="api-national-intake"),
     path("api/v1/stats/summary", SummaryView.as_view(), name="api-stats-summary"),

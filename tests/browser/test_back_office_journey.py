@@ -42,7 +42,11 @@ def logged_in(browser, live_server, username):
 
 
 def act(page, code, button, **fields):
+    """Choose the action in the dossier's one panel, give what it needs, take it."""
     page.goto(f"/mot-cua/ho-so/{code}/")
+    choice = page.locator(f'[data-choose="{button}"]')
+    if choice.count():
+        choice.click()
     form = page.locator("form.action", has=page.locator(f'button[data-action="{button}"]'))
     for label, value in fields.items():
         control = form.get_by_label(label)
@@ -107,9 +111,9 @@ def test_three_officials_take_a_dossier_to_a_signed_result(
     citizen_page.get_by_role("button", name="Nộp bổ sung").click()
     expect(citizen_page.get_by_text("Đã nộp bổ sung hồ sơ.")).to_be_visible()
 
-    act(specialist, code, "send_for_review", **{"Lý do hoặc ý kiến": "Đủ điều kiện"})
-    expect(specialist.locator("#status")).to_have_text("Trưởng phòng đang xem xét")
-    act(leader, code, "submit_for_approval")
+    # The commune has no head of division: the leader approves once.
+    act(specialist, code, "send_for_review", **{"Ghi chú": "Đủ điều kiện"})
+    expect(specialist.locator("#status")).to_have_text("Chờ lãnh đạo phê duyệt")
     act(leader, code, "approve")
     expect(leader.locator("#status")).to_have_text("Đã có kết quả")
 
@@ -138,7 +142,6 @@ def test_three_officials_take_a_dossier_to_a_signed_result(
         "processing",
         "supplement",
         "processing",
-        "under_review",
         "awaiting_approval",
         "finished",
         "returned",

@@ -1,12 +1,13 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from motcua.backoffice.inbox import DUE_FILTERS, open_work
+from motcua.backoffice import inbox
 from motcua.dossiers import reads
 from motcua.dossiers.api import LookupSerializer
-from motcua.dossiers.queries import readable_by_official
 
 
 class InboxItemSerializer(LookupSerializer):
@@ -16,14 +17,32 @@ class InboxItemSerializer(LookupSerializer):
     agency = serializers.CharField(source="agency.code", allow_null=True)
 
     class Meta(LookupSerializer.Meta):
-        fields = [*LookupSerializer.Meta.fields, "procedure", "agency", "channel"]
+        fields = [
+            *LookupSerializer.Meta.fields,
+            "procedure",
+            "agency",
+            "channel",
+            "applicant_name",
+        ]
 
 
 @extend_schema(
-    summary="The caller's work: open dossiers of their agency (or subtree, for supervisors)",
+    summary="The caller's work: one tab of their open dossiers, or a search of all they may read",
     parameters=[
-        OpenApiParameter("status", OpenApiTypes.STR),
-        OpenApiParameter("due", OpenApiTypes.STR, enum=list(DUE_FILTERS)),
+        OpenApiParameter(
+            "tab",
+            OpenApiTypes.STR,
+            enum=[key for key in inbox.TAB_KEYS if key != inbox.CONSULTATIONS],
+            description="A tab of GET /api/v1/inbox/tabs; every open dossier without one.",
+        ),
+        OpenApiParameter(
+            "q", OpenApiTypes.STR, description="Dossier code, applicant's name, CCCD or phone."
+        ),
+        OpenApiParameter("sort", OpenApiTypes.STR, enum=list(inbox.SORTS)),
+        OpenApiParameter("status", OpenApiTypes.STR, description="Only dossiers in this status."),
+        OpenApiParameter(
+            "due", OpenApiTypes.STR, enum=list(inbox.DUE_FILTERS), description="Same as tab."
+        ),
     ],
 )
 class InboxView(generics.ListAPIView):
@@ -31,10 +50,15 @@ class InboxView(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
-        params = self.request.query_params
-        work = open_work(
-            readable_by_official(self.request.user), params.get("status", ""), params.get("due", "")
-        )
+        params, user = self.request.query_params, self.request.user
+        text = params.get("q", "")
+        if text.strip():
+            work = inbox.sorted_work(inbox.search(user, text), "received")
+        else:
+            tab = params.get("tab") or params.get("due") or "all"
+            work = inbox.sorted_work(inbox.tab_dossiers(user, tab), params.get("sort", ""))
+        if params.get("status"):
+            work = work.filter(status=params["status"])
         return work.select_related("procedure", "agency")
 
     def list(self, request, *args, **kwargs):
@@ -43,3 +67,28 @@ class InboxView(generics.ListAPIView):
         number = request.query_params.get("page", "1")[:10]
         reads.log_page(request.user, page, "dossier.inbox", door="api", page=number)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema(
+    summary="The caller's inbox tabs and how many dossiers each holds (capped: 99+)",
+    responses=inline_serializer(
+        "InboxTab",
+        {
+            "key": serializers.CharField(),
+            "label": serializers.CharField(),
+            "count": serializers.CharField(help_text="A number, or 99+ past the cap."),
+        },
+        many=True,
+    ),
+)
+class InboxTabsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        counted = inbox.counts(request.user)
+        return Response(
+            [
+                {"key": tab.key, "label": str(tab.label), "count": counted[tab.key]}
+                for tab in inbox.tabs_for(request.user)
+            ]
+        )

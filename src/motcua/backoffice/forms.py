@@ -5,23 +5,40 @@ from motcua.accounts.models import Role, User
 from motcua.agencies.models import Agency
 from motcua.backoffice.intake import Applicant
 from motcua.core.validators import normalize_phone, validate_cccd, validate_phone
+from motcua.dossiers import effects, workflow
 from motcua.dossiers.forms import SubmissionForm
 from motcua.dossiers.models import Channel, Delivery
 from motcua.dossiers.queries import consultable_agencies
 
 
+class AgencyChoice(forms.ModelChoiceField):
+    """An agency with the one above it: two communes of one name in two districts differ."""
+
+    def label_from_instance(self, agency) -> str:
+        return f"{agency.name} ({agency.parent.name})" if agency.parent_id else agency.name
+
+
 class ActionForm(forms.Form):
-    """An official's action with what it may need: a reason, a specialist, what is missing."""
+    """One action of the workflow table with only what it needs: a reason, a specialist, what
+    is missing, an agency to consult, how the result was handed over."""
 
     action = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(
-        label=_("Reason or comment"),
+        label=_("Comment"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    to_applicant = forms.BooleanField(
+        label=_("The applicant may read this comment"),
+        required=False,
+        help_text=_("Otherwise it stays an internal remark of the officials."),
+    )
     assignee = forms.ModelChoiceField(
-        label=_("Specialist"), queryset=User.objects.none(), required=False
+        label=_("Specialist"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— Choose a specialist —"),
     )
     items = forms.CharField(
         label=_("What is missing (one per line)"),
@@ -29,8 +46,11 @@ class ActionForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    agency = forms.ModelChoiceField(
-        label=_("Agency consulted"), queryset=Agency.objects.none(), required=False
+    agency = AgencyChoice(
+        label=_("Agency consulted"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("— Choose an agency —"),
     )
     delivery = forms.ChoiceField(
         label=_("Handed over"),
@@ -43,15 +63,57 @@ class ActionForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, dossier, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = User.objects.filter(
-            agency=dossier.agency, role=Role.SPECIALIST, is_active=True
-        )
-        self.fields["agency"].queryset = consultable_agencies(dossier)
+    def __init__(self, dossier, transition: workflow.Transition, *args, **kwargs):
+        # Its own element ids: the page's other forms (the apology's) have a reason too.
+        kwargs.setdefault("auto_id", "action_%s")
+        super().__init__(*args, initial={"action": transition.action}, **kwargs)
+        needs = transition.needs
+        if workflow.REASON in needs:
+            self.fields["reason"].label = _("Reason")
+            self.fields["reason"].required = True
+        if transition.action in workflow.NOTES_TO_APPLICANT:
+            self.fields["reason"].help_text = _("The applicant reads it on their dossier page.")
+            del self.fields["to_applicant"]
+        for name in (workflow.ASSIGNEE, workflow.ITEMS, workflow.AGENCY, workflow.DELIVERY):
+            if name not in needs:
+                del self.fields[name]
+        if transition.action != "approve":
+            del self.fields["result_file"]
+        # Decree 61/2018: one supplement request; a second is warned about and needs a reason.
+        self.warning = ""
+        if transition.action == "request_supplement" and dossier.supplement_count:
+            self.warning = effects.SECOND_REQUEST_WARNING
+            self.fields["reason"].label = _("Reason for asking again")
+            self.fields["reason"].required = True
+        if "assignee" in self.fields:
+            self.fields["assignee"].queryset = User.objects.filter(
+                agency_id=dossier.deciding_agency_id, role=Role.SPECIALIST, is_active=True
+            ).order_by("full_name", "username")
+        if "agency" in self.fields:
+            self.fields["agency"].queryset = consultable_agencies(dossier).select_related("parent")
 
-    def item_list(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+    def given(self) -> dict:
+        """What the action was given, as services.perform takes it."""
+        data = self.cleaned_data
+        items = data.get("items", "")
+        return {
+            "reason": data["reason"],
+            "to_applicant": data.get("to_applicant", False),
+            "assignee": data.get("assignee"),
+            "items": [line.strip() for line in items.splitlines() if line.strip()],
+            "agency": data.get("agency"),
+            "delivery": data.get("delivery", ""),
+            "result_file": data.get("result_file"),
+        }
+
+
+# The applicant's details the desk types once, by the profile attribute a form field takes.
+APPLICANT_ATTRIBUTES = {
+    "full_name": "applicant_name",
+    "id_number": "applicant_id_number",
+    "phone": "applicant_phone",
+    "email": "applicant_email",
+}
 
 
 class DeskIntakeForm(SubmissionForm):
@@ -77,9 +139,51 @@ class DeskIntakeForm(SubmissionForm):
 
     def __init__(self, procedure, officer, *args, **kwargs):
         super().__init__(procedure, *args, **kwargs)
-        # The dossier is the officer's agency's: no choice of where to submit.
+        # The dossier is received at the officer's desk: no choice of where to submit.
         self.fields.pop("agency", None)
         self.officer = officer
+        # The applicant is typed once: the form's own fields for them are filled from above.
+        self.typed_once = {
+            definition["name"]: APPLICANT_ATTRIBUTES[definition["profile"]]
+            for definition in procedure.form_fields
+            if definition.get("profile") in APPLICANT_ATTRIBUTES
+        }
+        for name in self.typed_once:
+            self.fields.pop(f"field_{name}", None)
+        # A document kept on paper (Decision 766: not digitised) instead of a scan.
+        for document in procedure.documents.all():
+            self.fields[f"paper_{document.pk}"] = forms.BooleanField(
+                label=_("Received on paper, not scanned"), required=False
+            )
+
+    def clean(self):
+        data = super().clean()
+        for name in [n for n in self.errors if n.startswith("document_")]:
+            if data.get(f"paper_{name.removeprefix('document_')}"):
+                del self.errors[name]
+        return data
+
+    def document_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """Each required document's scan field with its "on paper" box."""
+        return [
+            (field, self[f"paper_{field.name.removeprefix('document_')}"])
+            for field in self.document_fields()
+        ]
+
+    def on_paper(self) -> list[int]:
+        """The documents received on paper only, without a scan."""
+        return [
+            int(name.removeprefix("paper_"))
+            for name, value in self.cleaned_data.items()
+            if name.startswith("paper_")
+            and value
+            and not self.uploads().get(int(name.removeprefix("paper_")))
+        ]
+
+    def answers(self) -> dict:
+        typed = {field: self.cleaned_data.get(field) for field in APPLICANT_ATTRIBUTES.values()}
+        filled = {name: typed[field] for name, field in self.typed_once.items() if typed[field]}
+        return {**super().answers(), **filled}
 
     def applicant(self) -> Applicant:
         data = self.cleaned_data

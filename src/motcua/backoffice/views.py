@@ -10,19 +10,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.models import AccountKind, Role
 from motcua.backoffice import apology
+from motcua.backoffice import inbox as inbox_rules
+from motcua.backoffice.answers import labelled_answers
 from motcua.backoffice.forms import ActionForm, ApologyForm, DeskIntakeForm, OpinionForm
-from motcua.backoffice.inbox import DUE_FILTERS, Window, deadline_of, open_work
 from motcua.backoffice.intake import register_at_desk
 from motcua.backoffice.models import Apology
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import CatalogQuery, search_procedures
 from motcua.core.models import AuditEntry
-from motcua.dossiers import deadlines, reads, services, workflow
+from motcua.dossiers import deadlines, effects, reads, services, workflow
 from motcua.dossiers.models import Status
 from motcua.dossiers.queries import actionable_by, consultations_for, readable_by_official
 from motcua.dossiers.receipts import lookup_url, receipt_pdf
-
-INBOX_ROWS = 200
 
 
 def _official(request) -> None:
@@ -30,51 +29,136 @@ def _official(request) -> None:
         raise PermissionDenied
 
 
+def _page_number(request) -> int:
+    number = request.GET.get("page", "1")
+    return max(1, int(number)) if number.isdigit() and len(number) < 6 else 1
+
+
 @login_required
 def inbox(request):
+    """The official's workspace: one tab of their work, or what a search finds, a page at a
+    time (a row more than the page tells whether there is a next one, without a count)."""
     _official(request)
-    status = request.GET.get("status", "")
-    due = request.GET.get("due", "")
-    work = open_work(readable_by_official(request.user), status, due)
-    if request.GET.get("mine"):
-        work = work.filter(assignee=request.user)
-    # Only what the table shows: the rows are many and the page is opened all day long.
-    work = (
-        work.select_related(None)
-        .select_related("procedure")
-        .only("code", "status", "due_date", "submitted_at", "procedure__name")
-    )
-    window = Window.now()
-    labels = dict(Status.choices)
-    rows = [
-        (dossier, deadline_of(dossier, window), labels[dossier.status])
-        for dossier in work[:INBOX_ROWS]
-    ]
+    user, window = request.user, inbox_rules.Window.now()
+    text = request.GET.get("q", "").strip()
+    keys = [tab.key for tab in inbox_rules.tabs_for(user)]
+    tab = request.GET.get("tab", "")
+    tab = tab if tab in keys else inbox_rules.default_tab(user)
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in inbox_rules.SORTS else "deadline"
+    number = _page_number(request)
+    start = (number - 1) * inbox_rules.PAGE_SIZE
+    end = start + inbox_rules.PAGE_SIZE + 1
+    if text:
+        rows = _dossier_rows(inbox_rules.search(user, text), "received", window, start, end)
+    elif tab == inbox_rules.CONSULTATIONS:
+        rows = list(inbox_rules.consultations(user)[start:end])
+    else:
+        rows = _dossier_rows(inbox_rules.tab_dossiers(user, tab, window), sort, window, start, end)
+    counted = inbox_rules.counts(user, window)
     context = {
-        "rows": rows,
-        "consultations": consultations_for(request.user)[:INBOX_ROWS],
-        "status": status,
-        "due": due,
-        "statuses": [(s.value, s.label) for s in Status if s != Status.DRAFT],
-        "due_filters": DUE_FILTERS,
+        "tabs": [(t, counted[t.key]) for t in inbox_rules.tabs_for(user)],
+        "tab": "" if text else tab,
+        "consulting": tab == inbox_rules.CONSULTATIONS and not text,
+        "q": text,
+        "sort": sort,
+        "rows": rows[: inbox_rules.PAGE_SIZE],
+        "page": number,
+        "has_next": len(rows) > inbox_rules.PAGE_SIZE,
     }
-    return render(request, "backoffice/inbox.html", context)
+    template = "backoffice/_inbox_list.html" if _partial(request) else "backoffice/inbox.html"
+    return render(request, template, context)
+
+
+def _partial(request) -> bool:
+    """htmx asks for the list alone (not to restore the whole page from its history)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _dossier_rows(dossiers, sort: str, window, start: int, end: int) -> list:
+    """Only what the table shows: the page is opened all day long."""
+    page = (
+        inbox_rules.sorted_work(dossiers, sort)
+        .select_related(None)
+        .select_related("procedure")
+        .only(
+            "code",
+            "status",
+            "due_date",
+            "submitted_at",
+            "channel",
+            "applicant_name",
+            "procedure__name",
+        )[start:end]
+    )
+    labels = dict(Status.choices)
+    return [(d, inbox_rules.deadline_of(d, window), labels[d.status]) for d in page]
+
+
+# The action a panel opens on first: the step that moves the dossier on (the table's order
+# puts refusals and returns first where they share a state).
+FORWARD = (
+    "accept",
+    "transfer",
+    "assign",
+    "send_for_review",
+    "submit_for_approval",
+    "approve",
+    "confirm_fees",
+    "resume",
+    "return_result",
+)
+
+
+def _action_panel(found, user, chosen: str, data=None, files=None) -> dict:
+    """The actions the table gives `user` on the dossier now, and the form of the one chosen
+    (by default the one that moves the dossier on)."""
+    actions = [t for t in workflow.allowed(found, user) if t.action in workflow.OFFICIAL_ACTIONS]
+    if not actions:
+        return {"actions": []}
+    by_name = {t.action: t for t in actions}
+    forward = [name for name in FORWARD if name in by_name]
+    current = by_name.get(chosen) or by_name[forward[0] if forward else actions[0].action]
+    return {
+        "actions": [(t, _label(found, t)) for t in actions],
+        "chosen": current,
+        "chosen_label": _label(found, current),
+        "action_form": ActionForm(found, current, data, files),
+    }
+
+
+def _label(found, transition) -> str:
+    """The action's name as the official reads it: where the agency has no head of division,
+    sending for review takes the dossier to the leader's approval (dossiers.effects)."""
+    if transition.action == "send_for_review" and not effects.has_head_of_division(
+        found.deciding_agency_id
+    ):
+        return str(workflow.TRANSITIONS["submit_for_approval"].label)
+    return str(transition.label)
+
+
+def _readable(user):
+    return readable_by_official(user).prefetch_related(
+        "events__actor", "attachments__document", "attachments__supplement"
+    )
 
 
 @login_required
 def dossier(request, code: str):
     _official(request)
-    found = get_object_or_404(
-        readable_by_official(request.user).prefetch_related("events", "attachments"), code=code
-    )
+    found = get_object_or_404(_readable(request.user), code=code)
+    panel = _action_panel(found, request.user, request.GET.get("action", ""))
+    if _partial(request) and request.GET.get("action"):
+        return render(request, "backoffice/_action_panel.html", {"dossier": found, **panel})
+    return _dossier_page(request, found, panel)
+
+
+def _dossier_page(request, found, panel: dict, status: int = 200) -> HttpResponse:
     reads.log_read(request.user, found)
-    actions = [
-        t for t in workflow.allowed(found, request.user) if t.action in workflow.OFFICIAL_ACTIONS
-    ]
     context = {
         "dossier": found,
-        # One form per action, each with its own element ids so that every label finds its field.
-        "actions": [(t, ActionForm(found, auto_id=f"id_{t.action}_%s")) for t in actions],
+        **panel,
+        "answers": labelled_answers(found.procedure, found.form_data),
         "steps": workflow.plan(found),
         "consultation_log": found.consultations.select_related("agency", "answered_by"),
         "pauses": found.pauses.all(),
@@ -82,12 +166,12 @@ def dossier(request, code: str):
         "letter": Apology.objects.filter(dossier=found).first(),
         "timeliness": deadlines.Timeliness(t).label if (t := deadlines.timeliness(found)) else "",
         "audit_log": _audit_log(request.user, found),
-        "may_apologise": bool(actions) and apology.may_apologise(found),
+        "may_apologise": bool(panel["actions"]) and apology.may_apologise(found),
         "apology_form": ApologyForm(
             initial={"new_due_date": apology.suggested_new_date(found)} if found.due_date else None
         ),
     }
-    return render(request, "backoffice/dossier.html", context)
+    return render(request, "backoffice/dossier.html", context, status=status)
 
 
 def _audit_log(user, found) -> list:
@@ -100,29 +184,30 @@ def _audit_log(user, found) -> list:
 @login_required
 @require_POST
 def act(request, code: str):
+    """Take the chosen action through the dossier services; say what was done, or show the
+    panel again with what is missing."""
     _official(request)
     found = get_object_or_404(actionable_by(request.user), code=code)
-    form = ActionForm(found, request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for e in form.errors.values()))
+    chosen = request.POST.get("action", "")
+    panel = _action_panel(found, request.user, chosen, request.POST, request.FILES)
+    form = panel.get("action_form")
+    if form is None or panel["chosen"].action != chosen:
+        messages.error(request, _("This action is not open to you on this dossier now."))
         return redirect("backoffice:dossier", code=code)
-    data = form.cleaned_data
+    if not form.is_valid():
+        return _dossier_page(request, found, panel, status=400)
     try:
-        services.perform(
-            found,
-            data["action"],
-            request.user,
-            reason=data["reason"],
-            assignee=data["assignee"],
-            items=form.item_list(),
-            agency=data["agency"],
-            delivery=data["delivery"],
-            result_file=data["result_file"],
-        )
+        done = services.perform(found, chosen, request.user, **form.given())
     except workflow.TransitionRefused as refusal:
         messages.error(request, refusal.reason)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Done: %(action)s. The dossier is now “%(status)s”.")
+            % {"action": panel["chosen_label"], "status": done.get_status_display()},
+        )
     return redirect("backoffice:dossier", code=code)
 
 
@@ -143,7 +228,12 @@ def consultation(request, pk: int):
             return redirect("backoffice:inbox")
     reads.log_read(request.user, asked.dossier, consultation=asked.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"consultation": asked, "dossier": asked.dossier, "form": form}
+    context = {
+        "consultation": asked,
+        "dossier": asked.dossier,
+        "answers": labelled_answers(asked.dossier.procedure, asked.dossier.form_data),
+        "form": form,
+    }
     return render(request, "backoffice/consultation.html", context, status=status)
 
 
@@ -178,6 +268,7 @@ def intake(request):
                 uploads=form.uploads(),
                 channel=form.cleaned_data["channel"],
                 token=form.cleaned_data["token"],
+                on_paper=tuple(form.on_paper()),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -207,7 +298,7 @@ def attachment(request, code: str, attachment_id: int):
     """A file of the dossier, for officials who may read it; every download is logged."""
     _official(request)
     found = get_object_or_404(readable_by_official(request.user), code=code)
-    item = get_object_or_404(found.attachments, pk=attachment_id)
+    item = get_object_or_404(found.attachments.exclude(on_paper=True), pk=attachment_id)
     reads.log_read(request.user, found, "attachment.download", attachment=item.original_name)
     return FileResponse(
         item.file.open("rb"), content_type=item.content_type, filename=item.original_name
