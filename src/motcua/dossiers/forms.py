@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from django import forms
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.models import Procedure
 from motcua.core.validators import FIELD_VALIDATORS
 from motcua.dossiers.models import Satisfaction
+from motcua.dossiers.places import place_choices
 from motcua.dossiers.uploads import check_upload
 
 
@@ -41,10 +44,11 @@ def _field(definition: dict[str, Any]) -> forms.Field:
 
 
 class SubmissionForm(forms.Form):
-    """Answers, receiving agency and files of one dossier.
+    """Answers, receiving point and files of one dossier.
 
     With `for_draft`, nothing is required: a draft keeps whatever the applicant has so far.
-    `attached` names the documents (by id) a draft already has files for.
+    `attached` gives the name of the file a draft already has for a document (by its id).
+    `applicant` puts the places near them first in the list of receiving points.
     """
 
     token = forms.CharField(widget=forms.HiddenInput)
@@ -54,16 +58,21 @@ class SubmissionForm(forms.Form):
         procedure: Procedure,
         *args,
         for_draft: bool = False,
-        attached: set[int] = frozenset(),
+        attached: Mapping[int, str] = MappingProxyType({}),
+        applicant=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
-        agencies = list(procedure.agencies.all())
-        if len(agencies) > 1:
+        self.attached = attached
+        places = place_choices(procedure, applicant)
+        if len(places) > 1 or (places and isinstance(places[0][1], list)):
             self.fields["agency"] = forms.ChoiceField(
                 label=_("Where to submit"),
-                choices=[("", "—"), *((a.code, a.name) for a in agencies)],
+                choices=[("", "—"), *places],
+                widget=forms.Select(
+                    attrs={"data-filter": _("Find a place by its name (e.g. Phu An)")}
+                ),
             )
         for definition in procedure.form_fields:
             self.fields[f"field_{definition['name']}"] = _field(definition)
@@ -83,6 +92,13 @@ class SubmissionForm(forms.Form):
 
     def document_fields(self):
         return [self[name] for name in self.fields if name.startswith("document_")]
+
+    def documents_with_kept_files(self) -> list[tuple[forms.BoundField, str]]:
+        """Each document's file field, with the name of the file already kept for it (or "")."""
+        return [
+            (field, self.attached.get(int(field.name.removeprefix("document_")), ""))
+            for field in self.document_fields()
+        ]
 
     def answers(self) -> dict[str, Any]:
         """The form answers as JSON-ready values, keyed by the definition's names."""

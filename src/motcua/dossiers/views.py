@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from motcua.catalog import fees
 from motcua.catalog.formdef import PROFILE_ATTRIBUTES
 from motcua.catalog.models import Level, Procedure
 from motcua.core.net import client_ip
@@ -17,7 +18,7 @@ from motcua.dossiers import panels, receipts, results, services, workflow
 from motcua.dossiers.forms import RatingForm, SubmissionForm, SupplementAnswerForm, WithdrawForm
 from motcua.dossiers.models import ResultDocument, Status
 from motcua.dossiers.queries import publicly_traceable, visible_to_applicant
-from motcua.dossiers.submission import save_submission
+from motcua.dossiers.submission import keep_accepted_files, save_submission
 from motcua.dossiers.workflow import TransitionRefused
 
 
@@ -37,7 +38,9 @@ def _profile_initial(procedure: Procedure, user) -> dict:
 @require_http_methods(["GET", "POST"])
 def apply(request, code: str):
     procedure = get_object_or_404(
-        Procedure.objects.prefetch_related("agencies", "documents"), code=code, published=True
+        Procedure.objects.prefetch_related("agencies", "receiving_points", "documents", "fees"),
+        code=code,
+        published=True,
     )
     if not procedure.is_online:
         messages.info(request, _("This procedure cannot be submitted online yet."))
@@ -59,6 +62,7 @@ def apply(request, code: str):
             **({"agency": draft.agency.code} if draft and draft.agency else {}),
         },
         attached=_attached(draft),
+        applicant=request.user,
     )
     return _render_apply(request, procedure, form, draft)
 
@@ -80,15 +84,40 @@ def autosave(request, code: str):
         except ValidationError as error:
             form.add_error(None, error)
             saved = False
-    return render(request, "dossiers/_autosaved.html", {"saved": saved, "form": form})
+    context = {"saved": saved, "form": form, "procedure": procedure, "fees": _fees(procedure, form)}
+    return render(request, "dossiers/_autosaved.html", context)
 
 
-def _attached(draft) -> set[int]:
-    return set(draft.attachments.values_list("document_id", flat=True)) if draft else set()
+def _attached(draft) -> dict[int, str]:
+    """The name of the file a draft keeps for each document, by the document's id."""
+    if draft is None:
+        return {}
+    return dict(draft.attachments.values_list("document_id", "original_name"))
+
+
+def _fees(procedure: Procedure, form: SubmissionForm) -> dict:
+    """What the dossier will owe with the answers on the form so far."""
+    source = form.data if form.is_bound else form.initial
+    answers = {
+        name.removeprefix("field_"): value
+        for name, value in source.items()
+        if name.startswith("field_")
+    }
+    lines = fees.fee_lines(procedure, answers)
+    return {
+        "lines": lines,
+        "total": fees.amount_due(procedure, answers),
+        "charged": any(line.unit_amount for line in lines),
+    }
 
 
 def _render_apply(request, procedure, form, draft, status=200):
-    context = {"procedure": procedure, "form": form, "draft": draft}
+    context = {
+        "procedure": procedure,
+        "form": form,
+        "draft": draft,
+        "fees": _fees(procedure, form),
+    }
     return render(request, "dossiers/apply.html", context, status=status)
 
 
@@ -100,8 +129,10 @@ def _save(request, procedure, draft):
         request.FILES,
         for_draft=not submitting,
         attached=_attached(draft),
+        applicant=request.user,
     )
     if not form.is_valid():
+        draft = _keep_accepted_files(request, procedure, form) or draft
         return _render_apply(request, procedure, form, draft, status=400)
     try:
         dossier = save_submission(procedure, request.user, form, submitting)
@@ -113,6 +144,18 @@ def _save(request, procedure, draft):
         return redirect("dossiers:apply", code=procedure.code)
     messages.success(request, _("Your dossier has been submitted."))
     return redirect("dossiers:detail", code=dossier.code)
+
+
+def _keep_accepted_files(request, procedure, form):
+    """The draft now holding the files the form accepted, shown as chosen; None if none."""
+    try:
+        draft = keep_accepted_files(procedure, request.user, form)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    if draft is not None:
+        form.attached = _attached(draft)
+    return draft
 
 
 @login_required
