@@ -64,10 +64,13 @@ def test_draft_is_kept_and_resumed(signed_in, marriage):
         ({"field_so_ban": "-1"}, "lớn hơn hoặc bằng với 0"),
     ],
 )
-def test_bad_answers_are_explained_and_change_nothing(signed_in, marriage, changes, message):
+def test_bad_answers_are_explained_and_register_nothing(signed_in, marriage, changes, message):
     response = signed_in.post(f"/thu-tuc/{marriage.code}/nop/", form_data(marriage, **changes))
     assert response.status_code == 400 and message in response.content.decode()
-    assert Dossier.objects.count() == 0 and Attachment.objects.count() == 0
+    assert not Dossier.objects.exclude(status=Status.DRAFT).exists()
+    # The file the form accepted waits on the draft, shown as chosen, for the corrected answers.
+    assert [a.original_name for a in Attachment.objects.all()] == ["to-khai.pdf"]
+    assert "đã chọn: to-khai.pdf" in response.content.decode()
 
 
 def test_missing_mandatory_document_is_refused(signed_in, marriage):
