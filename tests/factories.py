@@ -122,6 +122,7 @@ PATHS: dict[str, tuple[str, ...]] = {
     Status.PROCESSING: _PROCESSING,
     Status.CONSULTING: (*_PROCESSING, "consult"),
     Status.PAUSED: (*_PROCESSING, "pause"),
+    Status.FEES_REQUESTED: (*_PROCESSING, "request_fees"),
     Status.STOPPED: (*_PROCESSING, "stop"),
     Status.UNDER_REVIEW: (*_PROCESSING, "send_for_review"),
     Status.AWAITING_APPROVAL: _APPROVAL,
@@ -139,9 +140,12 @@ _ACTOR = {
     "submit_for_approval": Role.HEAD_OF_DIVISION,
     "approve": Role.LEADER,
     "pause": Role.LEADER,
+    "request_fees": Role.SPECIALIST,
     "stop": Role.LEADER,
     "return_result": Role.DESK_OFFICER,
+    "transfer": Role.DESK_OFFICER,
 }
+_RECEIVING_DESK_ACTIONS = {"accept", "refuse_intake", "request_supplement", "return_result", "transfer"}
 
 
 def builder_official(agency: Agency, role: str) -> User:
@@ -153,17 +157,17 @@ def builder_official(agency: Agency, role: str) -> User:
 def _given(action: str, dossier: Dossier) -> dict[str, Any]:
     """What the action needs, as an official would give it."""
     if action == "assign":
-        return {"assignee": builder_official(dossier.agency, Role.SPECIALIST)}
+        return {"assignee": builder_official(dossier.decider or dossier.agency, Role.SPECIALIST)}
     if action == "request_supplement":
         return {"items": ["Giấy xác nhận tình trạng hôn nhân"]}
     if action == "consult":
         return {
             "reason": "Xin ý kiến",
-            "agency": Agency.objects.exclude(pk=dossier.agency_id).order_by("code").first(),
+            "agency": Agency.objects.exclude(pk=dossier.deciding_agency_id).order_by("code").first(),
         }
     if action == "return_result":
         return {"delivery": Delivery.DESK}
-    if action in {"refuse_intake", "pause", "stop"}:
+    if action in {"refuse_intake", "pause", "stop", "request_fees"}:
         return {"reason": "Lý do"}
     return {}
 
@@ -187,10 +191,7 @@ def dossier(
     made = services.submit(draft, actor=applicant)
     if status == Status.WITHDRAWN:
         return services.withdraw(made, applicant, "Không cần nữa")
-    for action in PATHS[status]:
-        actor = builder_official(agency, _ACTOR[action])
-        services.perform(made, action, actor, **_given(action, made))
-    return Dossier.objects.get(pk=made.pk)
+    return advance(made, status)
 
 
 def advance(dossier: Dossier, status: str) -> Dossier:
@@ -202,9 +203,20 @@ def advance(dossier: Dossier, status: str) -> Dossier:
         reached = workflow.TRANSITIONS[path[done]].target
         done += 1
     for action in path[done:]:
-        actor = builder_official(dossier.agency, _ACTOR[action])
-        services.perform(dossier, action, actor, **_given(action, dossier))
+        dossier = Dossier.objects.get(pk=dossier.pk)
+        if action == "assign" and workflow.awaits_transfer(dossier):
+            _act(dossier, "transfer")
+        _act(dossier, action)
     return Dossier.objects.get(pk=dossier.pk)
+
+
+def _act(dossier: Dossier, action: str) -> None:
+    """The action taken by the builder's official of the side that takes it: the receiving
+    point's desk for intake, transfer and hand-over, the deciding agency for the rest."""
+    desk_side = action in _RECEIVING_DESK_ACTIONS
+    agency = dossier.agency if desk_side else dossier.decider or dossier.agency
+    actor = builder_official(agency, _ACTOR[action])
+    services.perform(dossier, action, actor, **_given(action, dossier))
 
 
 def dossier_in(marriage, citizen, agency, status):

@@ -129,15 +129,26 @@ def test_only_online_services_receive_online_dossiers(demo_db):
     assert not online.filter(procedure__level__lt=3).exists()
 
 
-def test_each_dossier_goes_to_an_agency_that_carries_out_its_procedure(demo_db):
-    links = Procedure.agencies.through.objects
-    own = Exists(links.filter(procedure=OuterRef("procedure"), agency=OuterRef("agency")))
-    departments = Exists(
-        links.filter(procedure=OuterRef("procedure"), agency__kind=Kind.DEPARTMENT)
-    )
-    at_center = Q(agency__kind=Kind.SERVICE_CENTER) & departments
-    assert not Dossier.objects.filter(~own & ~at_center).exists()
-    assert Dossier.objects.filter(agency=center()).exists()
+def test_each_dossier_is_received_where_its_procedure_is_and_decided_by_its_agency(demo_db):
+    deciders, points = Procedure.agencies.through.objects, Procedure.receiving_points.through.objects
+    decided = Exists(deciders.filter(procedure=OuterRef("procedure"), agency=OuterRef("decider")))
+    named = Exists(points.filter(procedure=OuterRef("procedure"), agency=OuterRef("agency")))
+    has_points = Exists(points.filter(procedure=OuterRef("procedure")))
+    own = Q(decider=F("agency")) & ~has_points
+    assert not Dossier.objects.filter(~decided).exists()
+    assert not Dossier.objects.filter(~named & ~own).exists()
+    # The center receives for the departments, which decide; it sends on what it accepts.
+    at_center = Dossier.objects.filter(agency=center())
+    assert at_center.exists()
+    assert not at_center.filter(Q(decider=F("agency")) | Q(for_another_agency=False)).exists()
+    assert not at_center.exclude(decider__kind=Kind.DEPARTMENT).exists()
+    sent = at_center.exclude(accepted_at=None)
+    assert not sent.filter(transferred_at=None).exists()
+    # Those loaded with their history (open ones, those asked for a supplement) show the step.
+    with_history = sent.filter(Exists(Event.objects.filter(dossier=OuterRef("pk"))))
+    assert with_history.exists()
+    assert not with_history.exclude(events__action="transfer").exists()
+    assert not Dossier.objects.exclude(agency=center()).filter(for_another_agency=True).exists()
 
 
 def test_submitted_on_working_days_in_office_hours(demo_db):

@@ -70,8 +70,15 @@ def test_submit_list_and_read(app, marriage):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "submitted" and body["due_date"]
+    # Listed by the required document's name, with the file handed in for it.
     assert body["documents"] == [
-        {"name": "to-khai.pdf", "content_type": "application/pdf", "size": len(PDF)}
+        {
+            "name": "Tờ khai đăng ký kết hôn",
+            "file_name": "to-khai.pdf",
+            "on_paper": False,
+            "content_type": "application/pdf",
+            "size": len(PDF),
+        }
     ]
     assert [e["status"] for e in body["history"]] == ["submitted"]
     listed = app.get("/api/v1/dossiers").json()

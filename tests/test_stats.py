@@ -51,7 +51,11 @@ def finish(dossier, staff, clock, *moment) -> Dossier:
 
 
 def supplement_round(dossier, staff, citizen, clock, asked, answered) -> Dossier:
-    services.request_supplement(dossier, staff[Role.SPECIALIST], ["Tờ khai"], now=clock.set(*asked))
+    # A second request states why it is asked again (Decree 61/2018).
+    reason = "Tờ khai nộp lần trước chưa ký" if dossier.supplements.exists() else ""
+    services.request_supplement(
+        dossier, staff[Role.SPECIALIST], ["Tờ khai"], note=reason, now=clock.set(*asked)
+    )
     return services.answer_supplement(dossier, citizen, [], "Đã bổ sung", now=clock.set(*answered))
 
 

@@ -183,7 +183,8 @@ def test_appointment_counts_working_days_from_the_next_working_day(marriage, cit
     # Fri 2 May off in exchange for working Sat 26 Apr, so it is received on Sat 26 Apr; then
     # Mon 28 Apr is day 1, Tue 29 Apr day 2, and after 30 Apr, 1 and 2 May, Mon 5 May day 3.
     assert dossier.due_date == datetime.date(2025, 5, 5)
-    assert dossier.code.endswith("-250425-0001")
+    # The code is taken on the day of receipt (Circular 01/2018), not of the online submission.
+    assert dossier.code.endswith("-250426-0001")
 
 
 def test_answers_are_saved_as_they_are_typed(signed_in, marriage):

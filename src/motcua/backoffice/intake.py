@@ -32,8 +32,11 @@ def register_at_desk(
     uploads: dict[int, UploadedFile],
     channel: str,
     token: str,
+    on_paper: tuple[int, ...] = (),
 ) -> Dossier:
     """Register and accept a paper dossier: code, appointment date and receipt at once.
+
+    `on_paper` names the required documents kept on paper without a scan.
 
     The form's one-time `token` makes a resent form return the dossier already registered.
     """
@@ -52,7 +55,9 @@ def register_at_desk(
         form_data=answers,
         idempotency_key=token,
     )
-    return services.register_at_desk(dossier, officer, uploads, _channel_note(channel))
+    return services.register_at_desk(
+        dossier, officer, uploads, _channel_note(channel), on_paper=on_paper
+    )
 
 
 def _channel_note(channel: str) -> str:

@@ -9,6 +9,7 @@ made by `motcua.dossiers.receipts`.
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,11 +19,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from pypdf import PdfReader, PdfWriter
 
 from motcua.agencies.models import Agency
+from motcua.catalog.models import StepKind
+from motcua.core import calendar
 from motcua.core.pdf import html_to_pdf, qr_svg
-from motcua.dossiers import deadlines
-from motcua.dossiers.models import Dossier, Event, Status, SupplementRequest
+from motcua.dossiers import deadlines, workflow
+from motcua.dossiers.models import Channel, Dossier, Event, Status, SupplementRequest
 
 EDITION_2018, EDITION_2025 = "2018", "2025"
 # Decree 118/2025 and the forms of Circular 03/2025/TT-VPCP apply to dossiers received from here.
@@ -149,7 +153,7 @@ def received_on(dossier: Dossier) -> datetime.date:
     """The dossier's receipt date, in local time: it decides which forms apply."""
     if dossier.submitted_at is None:
         raise ValueError("A draft was never received and has no forms.")
-    return timezone.localdate(dossier.submitted_at)
+    return calendar.received_on(dossier.submitted_at, online=dossier.channel == Channel.ONLINE)
 
 
 def form_for(kind: str, day: datetime.date) -> Form:
@@ -207,9 +211,28 @@ def _person(user, dossier: Dossier) -> str:
 _BACK_TO_APPLICANT = {Status.SUPPLEMENT, Status.NOT_ACCEPTED, Status.STOPPED, Status.RETURNED}
 
 
+# The step of the time plan a move ends (workflow.plan): it is judged against that step's day.
+_STEP_ENDED_BY = {
+    Status.UNDER_REVIEW: StepKind.PROCESS,
+    Status.AWAITING_APPROVAL: StepKind.REVIEW,
+    Status.FINISHED: StepKind.APPROVE,
+    Status.RETURNED: StepKind.RETURN,
+}
+_STEP_ENDED_BY_ACTION = {"transfer": StepKind.TRANSFER, "give_opinion": StepKind.CONSULT}
+
+
+def _step_due(dossier: Dossier, steps: dict[str, datetime.date], event: Event):
+    """The last day of the step `event` belongs to: the step it ends, else the specialist's
+    (the final appointment date for a dossier without a plan)."""
+    kind = _STEP_ENDED_BY_ACTION.get(event.action) or _STEP_ENDED_BY.get(event.to_status)
+    return steps.get(kind) or steps.get(StepKind.PROCESS) or dossier.due_date
+
+
 def hand_overs(dossier: Dossier) -> list[HandOver]:
-    """The dossier's history as hand-overs: each step goes to whoever took the next one."""
+    """The dossier's history as hand-overs: each step goes to whoever took the next one, and
+    is judged against the last day its own step of the time plan allows."""
     events = list(dossier.events.select_related("actor").order_by("at", "pk"))
+    steps = {step.kind: step.due_date for step in workflow.plan(dossier)}
     rows = []
     for index, event in enumerate(events):
         following = events[index + 1] if index + 1 < len(events) else None
@@ -226,11 +249,11 @@ def hand_overs(dossier: Dossier) -> list[HandOver]:
                 at=event.at,
                 receiver=receiver,
                 result=(
-                    deadlines.judge(timezone.localdate(event.at), dossier.due_date)
-                    if dossier.due_date
+                    deadlines.judge(timezone.localdate(event.at), due)
+                    if (due := _step_due(dossier, steps, event))
                     else ""
                 ),
-                note=event.note,
+                note="; ".join(filter(None, (event.note, event.internal_note))),
             )
         )
     return rows
@@ -357,10 +380,30 @@ def check_register_size(agency: Agency, start: datetime.date, end: datetime.date
 
 
 def render_register(agency: Agency, start: datetime.date, end: datetime.date) -> bytes:
-    """The register of dossiers received by `agency` in a period, in the edition of its start;
+    """The register of dossiers received by `agency` in a period, each dossier on the edition
+    of the form in force on its receipt day (a period across 1 July 2025 prints two parts);
     RegisterTooLong for a period with too many dossiers."""
     check_register_size(agency, start, end)
-    form = form_for(REGISTER, start)
-    lines = [_line(dossier) for dossier in _received_between(agency, start, end)]
-    context = {"agency": agency, "start": start, "end": end, "lines": lines}
-    return _pdf(form, context)
+    parts = []
+    for first, last in _edition_spans(start, end):
+        form = form_for(REGISTER, first)
+        lines = [_line(dossier) for dossier in _received_between(agency, first, last)]
+        context = {"agency": agency, "start": first, "end": last, "lines": lines}
+        parts.append(_pdf(form, context))
+    return parts[0] if len(parts) == 1 else _joined(parts)
+
+
+def _edition_spans(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, ...]]:
+    """The period cut where a new edition of the forms comes into force."""
+    if start < EDITION_2025_FROM <= end:
+        return [(start, EDITION_2025_FROM - ONE_DAY), (EDITION_2025_FROM, end)]
+    return [(start, end)]
+
+
+def _joined(documents: list[bytes]) -> bytes:
+    writer = PdfWriter()
+    for document in documents:
+        writer.append(PdfReader(io.BytesIO(document)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -15,7 +15,7 @@ from motcua.backoffice.answers import labelled_answers
 from motcua.backoffice.forms import ActionForm, ApologyForm, DeskIntakeForm, OpinionForm
 from motcua.backoffice.intake import register_at_desk
 from motcua.backoffice.models import Apology
-from motcua.catalog.models import Procedure
+from motcua.catalog import reception
 from motcua.catalog.services import CatalogQuery, search_procedures
 from motcua.core.models import AuditEntry
 from motcua.dossiers import deadlines, effects, reads, services, workflow
@@ -244,12 +244,13 @@ def intake(request):
     _official(request)
     if request.user.role != Role.DESK_OFFICER:
         raise PermissionDenied
-    procedures = Procedure.objects.filter(published=True, agencies=request.user.agency)
+    procedures = reception.received_at(request.user.agency).filter(published=True)
     code = request.GET.get("procedure") or request.POST.get("procedure")
     procedure = procedures.filter(code=code).first() if code else None
     if procedure is None:
         words = request.GET.get("q", "")
-        found = search_procedures(CatalogQuery(text=words, agency=request.user.agency.code))[:30]
+        found = search_procedures(CatalogQuery(text=words)).filter(pk__in=procedures.values("pk"))
+        found = found[:30]
         return render(request, "backoffice/intake_pick.html", {"procedures": found, "q": words})
     form = DeskIntakeForm(
         procedure,

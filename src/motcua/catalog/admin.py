@@ -85,7 +85,7 @@ class ProcedureAdmin(admin.ModelAdmin):
     )
     list_filter = ("level", "online_mode", "published", "tier_links__tier", "sector")
     search_fields = ("code", "name", "search_text")
-    autocomplete_fields = ("sector", "agencies")
+    autocomplete_fields = ("sector", "agencies", "receiving_points")
     list_select_related = ("sector",)
     inlines = (TierInline, FeeInline, DocumentInline, WorkflowStepInline)
     actions = ("export_json", "export_xlsx")

@@ -83,7 +83,16 @@ class FormFieldSerializer(serializers.Serializer):
 
 
 class ProcedureDetailSerializer(ProcedureSummarySerializer):
-    agencies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    agencies = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, help_text="Codes of the deciding agencies."
+    )
+    receiving_points = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        read_only=True,
+        help_text="Codes of the one-stop desks that receive it for the deciding agencies; "
+        "empty when each deciding agency receives it at its own desk.",
+    )
     fees = FeeSerializer(many=True, read_only=True)
     total_fee = serializers.IntegerField(read_only=True)
     documents = RequiredDocumentSerializer(many=True, read_only=True)
@@ -93,6 +102,7 @@ class ProcedureDetailSerializer(ProcedureSummarySerializer):
         fields = [
             *ProcedureSummarySerializer.Meta.fields,
             "agencies",
+            "receiving_points",
             "processing_note",
             "requirements",
             "steps",
@@ -149,7 +159,7 @@ class ProcedureViewSet(viewsets.ReadOnlyModelViewSet):
             return (
                 Procedure.objects.filter(published=True)
                 .select_related("sector")
-                .prefetch_related("tier_links", "agencies", "fees", "documents")
+                .prefetch_related("tier_links", "agencies", "receiving_points", "fees", "documents")
             )
         params = CatalogQueryParams(data=self.request.query_params)
         params.is_valid(raise_exception=True)

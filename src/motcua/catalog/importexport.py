@@ -172,6 +172,7 @@ class CheckedRecord:
     sector_code: str
     tiers: list[str]
     agency_codes: list[str]
+    receiving_point_codes: list[str]
     fees: list[dict[str, Any]]
     documents: list[dict[str, Any]]
     workflow: list[dict[str, Any]]
@@ -228,7 +229,8 @@ def _check_record(record: ProcedureRecord, known_agencies: set[str], errors: lis
     if not _list(data.get("tiers")):
         errors.append(f"{where}: " + _("at least one tier is needed."))
     agency_codes = [canonical_code(c) for c in _list(data.get("agencies"))]
-    for unknown in sorted(set(agency_codes) - known_agencies):
+    point_codes = [canonical_code(c) for c in _list(data.get("receiving_points"))]
+    for unknown in sorted(set(agency_codes + point_codes) - known_agencies):
         errors.append(f"{where}: " + _("no agency has the code %(code)s.") % {"code": unknown})
     level = _guarded(errors, where, _integer, data.get("level"), _("the level"), 1, 4)
     mode_value = data.get("online_mode")
@@ -279,6 +281,7 @@ def _check_record(record: ProcedureRecord, known_agencies: set[str], errors: lis
         sector_code=_text(data.get("sector_code")) or sector_code(sector_name),
         tiers=sorted(set(tiers)),
         agency_codes=sorted(set(agency_codes)),
+        receiving_point_codes=sorted(set(point_codes)),
         fees=fees,
         documents=documents,
         workflow=workflow,
@@ -402,10 +405,11 @@ def _replace_children(procedures: list[Procedure], cleaned: list[CheckedRecord])
     Fee.objects.filter(procedure_id__in=ids).delete()
     RequiredDocument.objects.filter(procedure_id__in=ids).delete()
     WorkflowStep.objects.filter(procedure_id__in=ids).delete()
-    Links = Procedure.agencies.through
+    Links, Points = Procedure.agencies.through, Procedure.receiving_points.through
     Links.objects.filter(procedure_id__in=ids).delete()
+    Points.objects.filter(procedure_id__in=ids).delete()
     agency_ids = dict(Agency.objects.values_list("code", "pk"))
-    tiers, fees, documents, steps, links = [], [], [], [], []
+    tiers, fees, documents, steps, links, points = [], [], [], [], [], []
     for procedure, clean in zip(procedures, cleaned, strict=True):
         tiers += [ProcedureTier(procedure=procedure, tier=tier) for tier in clean.tiers]
         fees += [Fee(procedure=procedure, position=i, **f) for i, f in enumerate(clean.fees)]
@@ -427,6 +431,10 @@ def _replace_children(procedures: list[Procedure], cleaned: list[CheckedRecord])
             Links(procedure_id=procedure.pk, agency_id=agency_ids[code])
             for code in clean.agency_codes
         ]
+        points += [
+            Points(procedure_id=procedure.pk, agency_id=agency_ids[code])
+            for code in clean.receiving_point_codes
+        ]
     children = (
         (ProcedureTier, tiers),
         (Fee, fees),
@@ -436,6 +444,7 @@ def _replace_children(procedures: list[Procedure], cleaned: list[CheckedRecord])
     for model, rows in children:
         model.objects.bulk_create(rows, batch_size=1000)
     Links.objects.bulk_create(links, batch_size=2000)
+    Points.objects.bulk_create(points, batch_size=2000)
 
 
 # ---------------------------------------------------------------- JSON
@@ -506,6 +515,7 @@ def procedure_as_dict(procedure: Procedure) -> dict[str, Any]:
         "sector_code": procedure.sector.code,
         "tiers": procedure.tier_codes,
         "agencies": [agency.code for agency in procedure.agencies.all()],
+        "receiving_points": [agency.code for agency in procedure.receiving_points.all()],
         "level": procedure.level,
         "online_mode": procedure.online_mode,
         "processing_days": procedure.processing_days,
@@ -549,7 +559,12 @@ def procedure_as_dict(procedure: Procedure) -> dict[str, Any]:
 
 def for_export(procedures: QuerySet[Procedure]) -> QuerySet[Procedure]:
     return procedures.select_related("sector").prefetch_related(
-        "tier_links", "agencies", "fees", "documents", "workflow_steps__consulted_agency"
+        "tier_links",
+        "agencies",
+        "receiving_points",
+        "fees",
+        "documents",
+        "workflow_steps__consulted_agency",
     )
 
 
@@ -574,6 +589,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("sector_code", "Mã lĩnh vực"),
         ("tiers", "Cấp thực hiện"),
         ("agencies", "Cơ quan thực hiện"),
+        ("receiving_points", "Nơi tiếp nhận"),
         ("level", "Mức độ"),
         ("online_mode", "Hình thức trực tuyến"),
         ("processing_days", "Thời hạn giải quyết (ngày làm việc)"),
@@ -609,6 +625,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("choices", "Lựa chọn"),
         ("validator", "Kiểm tra"),
         ("help_text", "Hướng dẫn"),
+        ("profile", "Lấy từ hồ sơ cá nhân"),
     ],
     WORKFLOW_SHEET: [
         ("procedure", "Mã thủ tục"),
@@ -695,6 +712,7 @@ def _form_field(data: dict[str, Any]) -> dict[str, Any]:
         "choices": [c.strip() for c in _text(data.get("choices")).split("|") if c.strip()],
         "validator": _text(data.get("validator")),
         "help_text": _text(data.get("help_text")),
+        **({"profile": profile} if (profile := _text(data.get("profile"))) else {}),
     }
 
 
@@ -708,6 +726,7 @@ def export_xlsx(procedures: QuerySet[Procedure]) -> bytes:
         item = procedure_as_dict(procedure)
         item["tiers"] = ", ".join(item["tiers"])
         item["agencies"] = ", ".join(item["agencies"])
+        item["receiving_points"] = ", ".join(item["receiving_points"])
         item["published"] = "Có" if item["published"] else "Không"
         item["payment_first"] = "Có" if item["payment_first"] else "Không"
         _append(sheets[PROCEDURE_SHEET], PROCEDURE_SHEET, item)

@@ -10,6 +10,8 @@ province-level unit receiving for an agency of another works the same way.
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
+
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure
 
@@ -19,6 +21,15 @@ def receiving_points(procedure: Procedure) -> list[Agency]:
     named = list(procedure.receiving_points.all())
     points = named or list(procedure.agencies.all())
     return sorted(points, key=lambda agency: agency.path)
+
+
+def received_at(point: Agency) -> QuerySet[Procedure]:
+    """The procedures a desk at `point` receives: those naming it as a receiving point, and
+    those it decides that name no receiving point."""
+    named = Q(receiving_points=point)
+    with_points = Procedure.receiving_points.through.objects.values("procedure")
+    own = Q(agencies=point) & ~Q(pk__in=with_points)
+    return Procedure.objects.filter(named | own).distinct()
 
 
 def receives(procedure: Procedure, point: Agency) -> bool:

@@ -33,6 +33,7 @@ from motcua.dossiers.models import (
     Event,
     Rating,
     Satisfaction,
+    Status,
     SupplementRequest,
 )
 
@@ -104,6 +105,8 @@ class Offer:
     copies_field: str
     demand: int
     online_demand: int
+    # The agency that decides it when it is received at a desk for others (the Service Center).
+    decider: int | None = None
 
 
 @dataclass
@@ -116,6 +119,11 @@ class Place:
     offers: list[Offer]
     volume: int = 0
     online_volume: int = 0
+    # A one-stop desk receiving for the agencies that decide (the Service Center).
+    for_others: bool = False
+
+    def decider_of(self, offer: Offer) -> int:
+        return offer.decider if self.for_others and offer.decider else self.id
 
 
 @dataclass
@@ -134,6 +142,9 @@ DOSSIER_FIELDS = (
     "code",
     "procedure_id",
     "agency_id",
+    "decider_id",
+    "for_another_agency",
+    "transferred_at",
     "applicant_name",
     "applicant_id_number",
     "applicant_phone",
@@ -197,7 +208,7 @@ def _build() -> int:
         ("agency_id", "day", "last"),
         [(agency, day, last) for (agency, day), last in generated.sequences.items()],
     )
-    fields = ("dossier_id", "at", "from_status", "to_status")
+    fields = ("dossier_id", "at", "from_status", "to_status", "action")
     insert(Event, fields, [(ids[code], *rest) for code, *rest in generated.events])
     fields = ("dossier_id", "requested_at", "items", "remaining_days", "answered_at", "answer_note")
     insert(SupplementRequest, fields, [(ids[code], *rest) for code, *rest in generated.supplements])
@@ -218,6 +229,11 @@ def offers() -> dict[int, Offer]:
     fees: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for procedure, amount, per_field in Fee.objects.values_list("procedure", "amount", "per_field"):
         fees[procedure].append((amount, per_field))
+    deciders: dict[int, list[int]] = defaultdict(list)
+    for procedure, agency in Procedure.agencies.through.objects.values_list(
+        "procedure_id", "agency_id"
+    ):
+        deciders[procedure].append(agency)
     rng = random.Random(f"{SEED}:demand")
     found = {}
     rows = Procedure.objects.order_by("code").values_list(
@@ -239,6 +255,7 @@ def offers() -> dict[int, Offer]:
             copies_field=copies,
             demand=demand,
             online_demand=online,
+            decider=deciders[id_][0] if len(deciders[id_]) == 1 else None,
         )
     return found
 
@@ -263,7 +280,7 @@ def places() -> dict[str, list[Place]]:
                 {o.code: o for a in _departments() for o in carried[a]}.values(),
                 key=lambda o: o.code,
             )
-            groups["center"].append(Place(id_, code, tier, menu, 1, 1))
+            groups["center"].append(Place(id_, code, tier, menu, 1, 1, for_others=True))
         elif carried[id_] and tier != Tier.PROVINCE:
             menu = sorted(carried[id_], key=lambda o: o.code)
             groups[tier].append(_receiving_place(rng, id_, code, kind, tier, menu))
@@ -374,11 +391,16 @@ class Generator:
         life = lifecycle.live(rng, submitted, channel, offer.days, offer.level, self.end)
         at = self.at
         received = at(submitted)
+        decider = place.decider_of(offer)
+        transferred = at(life.accepted) if decider != place.id else None
         self.out.dossiers.append(
             (
                 code,
                 offer.id,
                 place.id,
+                decider,
+                decider != place.id,
+                transferred,
                 person.name,
                 person.id_number,
                 person.phone,
@@ -397,7 +419,11 @@ class Generator:
                 at(life.last_change),
             )
         )
-        self.out.events.extend((code, at(when), old, new) for when, old, new in life.history)
+        for when, old, new in life.history:
+            self.out.events.append((code, at(when), old, new, ""))
+            if transferred is not None and new == Status.ACCEPTED and when == life.accepted:
+                # The center's desk sends the accepted dossier on to the deciding department.
+                self.out.events.append((code, transferred, new, new, "transfer"))
         for s in life.supplements:
             items = rng.sample(MISSING, rng.randint(1, 2))
             answer = ANSWER if s.answered else ""

@@ -28,6 +28,7 @@ PROVINCE_CODE = "000.00.00.H57"
 PROVINCE_NAME = "Ủy ban nhân dân tỉnh Thừa Thiên Huế"
 OFFICE_HOURS = "Thứ Hai – thứ Sáu, 7:00–11:30 và 13:30–17:00"
 SERVICE_CENTER_NAME = "Trung tâm Phục vụ hành chính công tỉnh Thừa Thiên Huế"
+SERVICE_CENTER_CODE = "000.00.01.H57"
 
 
 @dataclass(frozen=True)
@@ -238,7 +239,7 @@ def build_agencies() -> dict[str, list[Agency]]:
         **_contact(1),
     )
     Agency.objects.create(
-        code="000.00.01.H57",
+        code=SERVICE_CENTER_CODE,
         name=SERVICE_CENTER_NAME,
         short_name="Trung tâm PVHCC",
         tier=Tier.DEPARTMENT,
@@ -402,12 +403,20 @@ def build_records(groups: dict[str, list[str]]) -> list[ProcedureRecord]:
         levels = assign_levels([name for _sector, name in pairs], target)
         for (sector, name), level in zip(pairs, levels, strict=True):
             number = len(records)
-            records.append(_record(number, name, sector, tier, groups[group], level))
+            # The Service Center receives every department's procedures, beside its own desk.
+            points = [SERVICE_CENTER_CODE, *groups[group]] if tier == Tier.DEPARTMENT else []
+            records.append(_record(number, name, sector, tier, groups[group], level, points))
     return records
 
 
 def _record(
-    number: int, name: str, sector: str, tier: str, agencies: list[str], level: int
+    number: int,
+    name: str,
+    sector: str,
+    tier: str,
+    agencies: list[str],
+    level: int,
+    receiving_points: list[str],
 ) -> ProcedureRecord:
     known = WELL_KNOWN.get(name, {})
     data = {
@@ -416,6 +425,7 @@ def _record(
         "sector": sector,
         "tiers": [tier],
         "agencies": agencies,
+        "receiving_points": receiving_points,
         "level": level,
         "processing_days": known.get("processing_days", PROCESSING_DAYS[number % 9]),
         "processing_note": known.get("processing_note", ""),

@@ -58,7 +58,12 @@ class EventSerializer(serializers.ModelSerializer):
 class DossierSerializer(serializers.ModelSerializer):
     procedure = serializers.CharField(source="procedure.code")
     procedure_name = serializers.CharField(source="procedure.name")
-    agency = serializers.CharField(source="agency.code", allow_null=True)
+    agency = serializers.CharField(
+        source="agency.code", allow_null=True, help_text="Code of the receiving point."
+    )
+    decider = serializers.CharField(
+        source="decider.code", allow_null=True, help_text="Code of the deciding agency."
+    )
     status_label = serializers.CharField(source="get_status_display")
     documents = serializers.SerializerMethodField()
     supplement_request = serializers.SerializerMethodField()
@@ -71,11 +76,14 @@ class DossierSerializer(serializers.ModelSerializer):
             "procedure",
             "procedure_name",
             "agency",
+            "decider",
+            "transferred_at",
             "channel",
             "status",
             "status_label",
             "submitted_at",
             "due_date",
+            "identity_verified",
             "form_data",
             "documents",
             "supplement_request",
@@ -84,7 +92,13 @@ class DossierSerializer(serializers.ModelSerializer):
 
     def get_documents(self, dossier) -> list[dict]:
         return [
-            {"name": a.original_name, "content_type": a.content_type, "size": a.size}
+            {
+                "name": a.document.name if a.document else a.original_name,
+                "file_name": a.original_name,
+                "on_paper": a.on_paper,
+                "content_type": a.content_type,
+                "size": a.size,
+            }
             for a in dossier.attachments.all()
         ]
 
@@ -185,7 +199,8 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return (
             visible_to(self.request.user)
             .exclude(status=Status.DRAFT)
-            .prefetch_related("attachments", "events", Prefetch("supplements"))
+            .select_related("decider")
+            .prefetch_related("attachments__document", "events", Prefetch("supplements"))
         )
 
     def list(self, request, *args, **kwargs):

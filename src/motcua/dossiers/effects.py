@@ -16,8 +16,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from motcua.accounts.models import Role
+from motcua.accounts.models import Role, User
 from motcua.agencies.models import Agency
 from motcua.core.calendar import add_working_days, working_days_between
 from motcua.dossiers.models import (
@@ -41,6 +42,8 @@ class Given:
     agency: Agency | None = None
     delivery: str = ""
     result_file: UploadedFile | None = None
+    # The official shares their comment with the applicant (see workflow.NOTES_TO_APPLICANT).
+    to_applicant: bool = False
     now: datetime.datetime = field(default_factory=timezone.now)
 
 
@@ -54,15 +57,44 @@ class Outcome:
 
 
 NOTHING_MORE = Outcome()
+# Decree 61/2018 allows one request for a supplement: a second one needs its reason, and the
+# statistics and the control sheet count it as a fault (supplement_count > 1).
+SECOND_REQUEST_WARNING = gettext_lazy(
+    "A supplement was already requested for this dossier. Decree 61/2018 allows one request: "
+    "a second one is counted as a fault of the agency. Give the reason for asking again."
+)
+
+
+def transfer(dossier: Dossier, official, given: Given) -> Outcome:
+    """The receiving desk sends an accepted dossier to the agency that decides it."""
+    dossier.transferred_at = given.now
+    dossier.save(update_fields=["transferred_at", "updated_at"])
+    return Outcome(note=_("Transferred to %(agency)s.") % {"agency": dossier.decider.name})
+
+
+def has_head_of_division(agency_id: int | None) -> bool:
+    """Whether the agency has a head of division to review its specialists' work (a ward or
+    a commune often has none)."""
+    return User.objects.filter(
+        agency_id=agency_id, role=Role.HEAD_OF_DIVISION, is_active=True
+    ).exists()
+
+
+def review_or_approval(dossier: Dossier, official, given: Given) -> Outcome:
+    """The specialist's work goes to the head of division, or, where the deciding agency has
+    none, straight to its leader, who approves it once."""
+    if has_head_of_division(dossier.deciding_agency_id):
+        return NOTHING_MORE
+    return Outcome(target=Status.AWAITING_APPROVAL)
 
 
 def assign(dossier: Dossier, official, given: Given) -> Outcome:
-    """Put a specialist of the dossier's own agency in charge."""
+    """Put a specialist of the deciding agency in charge."""
     assignee = given.assignee
     if (
         assignee is None
         or assignee.role != Role.SPECIALIST
-        or assignee.agency_id != dossier.agency_id
+        or assignee.agency_id != dossier.deciding_agency_id
     ):
         raise ValidationError(_("Choose a specialist of the dossier's agency."), code="assignee")
     dossier.assignee = assignee
@@ -76,6 +108,8 @@ def request_supplement(dossier: Dossier, official, given: Given) -> Outcome:
     items = [item.strip() for item in given.items if item.strip()]
     if not items:
         raise ValidationError(_("List what is missing."), code="items")
+    if dossier.supplement_count and not given.reason.strip():
+        raise ValidationError(SECOND_REQUEST_WARNING, code="reason")
     accepted = dossier.status != Status.SUBMITTED and dossier.due_date is not None
     remaining = (
         working_days_between(timezone.localdate(given.now), dossier.due_date) if accepted else None
@@ -96,7 +130,7 @@ def consult(dossier: Dossier, official, given: Given) -> Outcome:
     from motcua.dossiers.workflow import consultation_days
 
     agency, today = given.agency, timezone.localdate(given.now)
-    if agency is None or agency.pk == dossier.agency_id or not agency.is_active_on(today):
+    if agency is None or agency.pk == dossier.deciding_agency_id or not agency.is_active_on(today):
         raise ValidationError(_("Choose another agency, still in operation."), code="agency")
     Consultation.objects.create(
         dossier=dossier,
@@ -110,7 +144,8 @@ def consult(dossier: Dossier, official, given: Given) -> Outcome:
 
 
 def pause(dossier: Dossier, official, given: Given) -> Outcome:
-    """Stop the clock: the working days left are kept and given back on resuming."""
+    """Stop the clock (a lawful pause, or fees owed before the result): the working days left
+    are kept and given back on resuming."""
     today = timezone.localdate(given.now)
     Pause.objects.create(
         dossier=dossier,
@@ -123,14 +158,15 @@ def pause(dossier: Dossier, official, given: Given) -> Outcome:
 
 
 def resume(dossier: Dossier, official, given: Given) -> Outcome:
-    """End the pause: the appointment moves by the working days the pause took, and the
-    dossier returns to where the pause found it."""
+    """End the pause (or the wait for fees): the appointment moves by the working days it
+    took, and the dossier returns to where the pause found it."""
     paused = dossier.pauses.filter(resumed_at=None).last()
     paused.resumed_by, paused.resumed_at = official, given.now
     paused.save(update_fields=["resumed_by", "resumed_at"])
     dossier.due_date = add_working_days(timezone.localdate(given.now), paused.remaining_days)
     dossier.save(update_fields=["due_date", "updated_at"])
-    return Outcome(target=dossier.events.filter(to_status=Status.PAUSED).last().from_status)
+    stopped_by = dossier.events.filter(to_status=dossier.status).last()
+    return Outcome(target=stopped_by.from_status)
 
 
 def hand_over(dossier: Dossier, official, given: Given) -> Outcome:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure, RequiredDocument
+from motcua.core.text import padded_fold
 from motcua.dossiers.uploads import stored_name
 
 
@@ -31,6 +32,7 @@ class Status(models.TextChoices):
     UNDER_REVIEW = "under_review", _("Under review by the head of division")
     AWAITING_APPROVAL = "awaiting_approval", _("Awaiting the leader's approval")
     SUPPLEMENT = "supplement", _("Supplement requested")
+    FEES_REQUESTED = "fees_requested", _("Fees requested before the result")
     PAUSED = "paused", _("Paused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     STOPPED = "stopped", _("Processing stopped")
@@ -48,8 +50,8 @@ IN_PROCESS = (
 )
 # Accepted and not yet at the leader's desk: what cannot be finished within a working day.
 BEFORE_APPROVAL = (Status.ACCEPTED, Status.PROCESSING, Status.CONSULTING, Status.UNDER_REVIEW)
-# Waiting on the applicant or on a lawful pause: the clock stands still.
-CLOCK_STOPPED = (Status.SUPPLEMENT, Status.PAUSED)
+# Waiting on the applicant (documents or fees) or on a lawful pause: the clock stands still.
+CLOCK_STOPPED = (Status.SUPPLEMENT, Status.FEES_REQUESTED, Status.PAUSED)
 # Registered and not yet decided: the applicant may still withdraw.
 UNDECIDED = (Status.SUBMITTED, Status.ACCEPTED, *IN_PROCESS, *CLOCK_STOPPED)
 # The result is out: ready at the desk, or handed over.
@@ -68,7 +70,9 @@ NATIONAL_STATUS = {
     Status.UNDER_REVIEW: 4,
     Status.AWAITING_APPROVAL: 4,
     Status.SUPPLEMENT: 5,
-    Status.PAUSED: 6,
+    Status.FEES_REQUESTED: 6,
+    # A lawful pause is still processing for the national portal; its clock stands still here.
+    Status.PAUSED: 4,
     Status.WITHDRAWN: 7,
     Status.STOPPED: 8,
     Status.FINISHED: 9,
@@ -105,13 +109,23 @@ class Dossier(models.Model):
     procedure = models.ForeignKey(
         Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers"
     )
+    # Where the dossier is received and its code taken (a one-stop desk, Circular 01/2018),
+    # and the agency that decides it; the same agency unless the desk receives for others.
     agency = models.ForeignKey(
         Agency,
-        verbose_name=_("receiving agency"),
+        verbose_name=_("receiving point"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="dossiers",
+    )
+    decider = models.ForeignKey(
+        Agency,
+        verbose_name=_("deciding agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decided_dossiers",
     )
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,6 +136,8 @@ class Dossier(models.Model):
         related_name="dossiers",
     )
     applicant_name = models.CharField(_("applicant"), max_length=200)
+    # The name folded for search (core.text.padded_fold): officials find "Nguyễn" by "nguyen".
+    applicant_name_folded = models.CharField(max_length=210, blank=True, editable=False)
     applicant_id_number = models.CharField(_("applicant's CCCD number"), max_length=12, blank=True)
     applicant_phone = models.CharField(_("phone"), max_length=16, blank=True)
     applicant_email = models.EmailField(_("e-mail"), blank=True)
@@ -139,9 +155,18 @@ class Dossier(models.Model):
     )
     form_data = models.JSONField(_("form answers"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # The day the dossier counts as received: the day of submission, or the next working day
+    # for one submitted online after office hours or on a day off (core.calendar.received_on).
+    received_on = models.DateField(_("receipt date"), null=True, blank=True)
     due_date = models.DateField(_("appointment date"), null=True, blank=True)
     # Milestones kept on the row so that statistics count without reading the history.
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    # Received at a one-stop desk for another agency (decider ≠ agency): the few dossiers that
+    # two agencies read, kept apart so that each agency's list stays one index range.
+    for_another_agency = models.BooleanField(default=False, editable=False)
+    transferred_at = models.DateTimeField(
+        _("transferred to the deciding agency"), null=True, blank=True
+    )
     finished_at = models.DateTimeField(_("result ready"), null=True, blank=True)
     returned_at = models.DateTimeField(_("result handed over"), null=True, blank=True)
     delivery = models.CharField(
@@ -149,6 +174,8 @@ class Dossier(models.Model):
     )
     supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
     fee_amount = models.PositiveBigIntegerField(_("fees due (VND)"), default=0)
+    # The applicant's account was verified by VNeID when the dossier was handed in.
+    identity_verified = models.BooleanField(_("account verified by VNeID"), default=False)
     # The client's Idempotency-Key (or the form's one-time token): a retried submission
     # finds the dossier it already created instead of creating a second one.
     idempotency_key = models.CharField(max_length=64, blank=True, editable=False)
@@ -184,14 +211,48 @@ class Dossier(models.Model):
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="dossier_open_due_idx",
             ),
+            # A deciding agency's list, when the Service Center receives everything for it.
+            models.Index(
+                fields=["decider", "-submitted_at", "-created_at"], name="dossier_decider_list_idx"
+            ),
+            # Whether an agency received for others, or had dossiers received for it.
+            models.Index(
+                fields=["agency"],
+                condition=models.Q(for_another_agency=True),
+                name="dossier_received_for_idx",
+            ),
+            models.Index(
+                fields=["decider"],
+                condition=models.Q(for_another_agency=True),
+                name="dossier_received_by_idx",
+            ),
+            # The deciding agency's inbox: its open dossiers, by deadline.
+            models.Index(
+                fields=["decider", "due_date", "submitted_at"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="dossier_decider_open_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.code or _("Draft of %(procedure)s") % {"procedure": self.procedure.name}
 
+    def save(self, *args, **kwargs) -> None:
+        self.applicant_name_folded = padded_fold(self.applicant_name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "applicant_name" in fields:
+            kwargs["update_fields"] = {*fields, "applicant_name_folded"}
+        super().save(*args, **kwargs)
+
+    @property
+    def deciding_agency_id(self) -> int | None:
+        """The agency whose officials process the dossier (its receiving point's, if unset)."""
+        return self.decider_id or self.agency_id
+
 
 class Attachment(models.Model):
-    """A file the applicant handed in for one of the procedure's required documents."""
+    """A file the applicant handed in for one of the procedure's required documents (or, at
+    the desk, the note that the document was received on paper only)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
     document = models.ForeignKey(
@@ -200,7 +261,10 @@ class Attachment(models.Model):
     supplement = models.ForeignKey(
         "SupplementRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="files"
     )
-    file = models.FileField(_("file"), upload_to=stored_name)
+    # A document the desk received on paper and kept without a scan has no file: the dossier
+    # is then not digitised (Decision 766).
+    file = models.FileField(_("file"), upload_to=stored_name, blank=True)
+    on_paper = models.BooleanField(_("received on paper, not scanned"), default=False)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
@@ -222,9 +286,14 @@ class Event(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The workflow table's action (dossiers/workflow.py) that made this step.
+    action = models.CharField(max_length=32, blank=True)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices)
+    # What the applicant reads in their dossier's history (a refusal's reason, what is missing).
     note = models.TextField(blank=True)
+    # The officials' remark on the step, never shown to the applicant.
+    internal_note = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("dossier event")

@@ -1,6 +1,8 @@
 """Who may see which dossiers, decided once, in the query."""
 
-from django.db.models import QuerySet
+from collections.abc import Callable
+
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from motcua.accounts.models import AccountKind, Role
@@ -17,7 +19,8 @@ def visible_to_applicant(user) -> QuerySet[Dossier]:
 
 
 def readable_by_official(user) -> QuerySet[Dossier]:
-    """Dossiers an official may read: their agency's; a supervisor's, their whole subtree.
+    """Dossiers an official may read: those their agency receives or decides; a supervisor's,
+    those received or decided anywhere in their subtree.
 
     The agency administrator manages accounts and the catalog, not dossiers: no workflow step
     needs them to read one, so they read none.
@@ -28,8 +31,28 @@ def readable_by_official(user) -> QuerySet[Dossier]:
         return Dossier.objects.none()
     registered = Dossier.objects.exclude(status=Status.DRAFT).select_related("procedure", "agency")
     if user.role == Role.SUPERVISOR:
-        return registered.filter(agency__path__startswith=user.agency.path)
-    return registered.filter(agency_id=user.agency_id)
+        below = user.agency.path
+        return _received_or_decided(
+            registered, lambda side: Q(**{f"{side}__path__startswith": below})
+        )
+    return _received_or_decided(registered, lambda side: Q(**{f"{side}_id": user.agency_id}))
+
+
+def _received_or_decided(dossiers: QuerySet[Dossier], at: Callable[[str], Q]) -> QuerySet[Dossier]:
+    """The dossiers received or decided at the agencies `at` names (`at("agency")`, the
+    receiving side, and `at("decider")`, the deciding side).
+
+    Most agencies only decide what they receive: then one side is the whole answer and the
+    list is read from one index in its order. Both sides are asked for only where dossiers
+    really crossed in both directions.
+    """
+    received, decided = at("agency"), at("decider")
+    crossed = dossiers.filter(for_another_agency=True)
+    if not crossed.filter(decided).exclude(received).exists():
+        return dossiers.filter(received)
+    if not crossed.filter(received).exclude(decided).exists():
+        return dossiers.filter(decided)
+    return dossiers.filter(received | decided)
 
 
 def actionable_by(user) -> QuerySet[Dossier]:
@@ -65,7 +88,7 @@ def consultable_agencies(dossier: Dossier) -> QuerySet[Agency]:
     steps when it has them, otherwise any other agency in operation."""
     today = timezone.localdate()
     named = dossier.procedure.workflow_steps.exclude(consulted_agency=None)
-    agencies = Agency.objects.active_on(today).exclude(pk=dossier.agency_id)
+    agencies = Agency.objects.active_on(today).exclude(pk=dossier.deciding_agency_id)
     if named.exists():
         agencies = agencies.filter(pk__in=named.values("consulted_agency"))
     return agencies.order_by("name")

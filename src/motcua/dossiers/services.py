@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import AccountKind
 from motcua.agencies.models import Agency
+from motcua.catalog import reception
 from motcua.core import audit
 from motcua.core.calendar import add_working_days, received_on
 from motcua.dossiers import effects, signals, workflow
@@ -39,18 +40,30 @@ MILESTONES = {
 }
 
 
-def _record(dossier: Dossier, to_status: str, actor=None, note: str = "") -> Event:
-    """Move `dossier` to `to_status`, write the step into its history and the audit log.
+def _record(
+    dossier: Dossier,
+    to_status: str,
+    actor,
+    note: str = "",
+    *,
+    action: str,
+    internal_note: str = "",
+) -> Event:
+    """Move `dossier` to `to_status` by the table's `action`, write the step into its history
+    (`note` for the applicant to read, `internal_note` for the officials only) and the audit log.
 
-    Listeners of `signals.status_changed` (the statistics) run in the same transaction; the
-    audit entry is written last, so its chain is held only for the end of the transaction.
+    Listeners of `signals.status_changed` (the statistics, the outbox, notifications) run in
+    the same transaction; the audit entry is written last, so its chain is held only for the
+    end of the transaction.
     """
     event = Event.objects.create(
         dossier=dossier,
         actor=actor,
+        action=action,
         from_status=dossier.status,
         to_status=to_status,
         note=note,
+        internal_note=internal_note,
     )
     from_status = dossier.status
     dossier.status = to_status
@@ -64,16 +77,23 @@ def _record(dossier: Dossier, to_status: str, actor=None, note: str = "") -> Eve
         changed.append("supplement_count")
     dossier.save(update_fields=changed)
     signals.status_changed.send(
-        Dossier, dossier=dossier, from_status=from_status, to_status=to_status, at=event.at
+        Dossier,
+        dossier=dossier,
+        from_status=from_status,
+        to_status=to_status,
+        at=event.at,
+        event=event,
     )
     audit.log(
         "dossier.status",
         dossier.code or f"draft:{dossier.pk}",
         actor,
         chain=chain_of(dossier),
+        step=action,
         from_status=from_status,
         to_status=to_status,
         note=note,
+        internal_note=internal_note,
     )
     return event
 
@@ -93,7 +113,7 @@ def submit(dossier: Dossier, actor=None, now: datetime.datetime | None = None) -
         actor = actor if actor is not None else dossier.applicant
         workflow.check(dossier, "submit", actor)
         _register(dossier, now or timezone.now())
-        _record(dossier, Status.SUBMITTED, actor)
+        _record(dossier, Status.SUBMITTED, actor, action="submit")
     return dossier
 
 
@@ -107,25 +127,49 @@ def _register(dossier: Dossier, now: datetime.datetime, code: str = "") -> None:
 
     if dossier.agency is None:
         raise ValidationError(_("Choose where to submit the dossier."), code="agency")
-    today = timezone.localdate(now)
-    dossier.code = code or next_code(dossier.agency, today)
-    dossier.submitted_at = now
+    if not reception.receives(dossier.procedure, dossier.agency):
+        raise ValidationError(
+            _("%(agency)s does not receive this procedure.") % {"agency": dossier.agency.name},
+            code="agency",
+        )
     received = received_on(now, online=dossier.channel == Channel.ONLINE)
+    dossier.decider = reception.decider_for(dossier.procedure, dossier.agency) or dossier.agency
+    dossier.for_another_agency = dossier.decider != dossier.agency
+    dossier.code = code or next_code(dossier.agency, received)
+    dossier.submitted_at, dossier.received_on = now, received
     dossier.due_date = add_working_days(received, dossier.procedure.processing_days)
     dossier.fee_amount = amount_due(dossier.procedure, dossier.form_data)
-    dossier.save(update_fields=["code", "submitted_at", "due_date", "fee_amount", "updated_at"])
+    dossier.save(
+        update_fields=[
+            "code",
+            "decider",
+            "for_another_agency",
+            "submitted_at",
+            "received_on",
+            "due_date",
+            "fee_amount",
+            "updated_at",
+        ]
+    )
 
 
 @transaction.atomic
 def register_at_desk(
-    dossier: Dossier, officer, uploads: dict[int, UploadedFile], note: str = ""
+    dossier: Dossier,
+    officer,
+    uploads: dict[int, UploadedFile],
+    note: str = "",
+    *,
+    on_paper: tuple[int, ...] = (),
 ) -> Dossier:
-    """The desk registers and accepts a dossier handed in on paper, with its scanned files."""
+    """The desk registers and accepts a dossier handed in on paper, with its scanned files;
+    the required documents in `on_paper` are kept on paper only (not digitised)."""
     dossier, _transition = _locked(dossier, "register_at_desk", officer)
     _store_uploads(dossier, uploads)
+    _keep_on_paper(dossier, [d for d in on_paper if d not in uploads])
     _register(dossier, timezone.now())
-    _record(dossier, Status.SUBMITTED, officer)
-    _record(dossier, Status.ACCEPTED, officer, note)
+    _record(dossier, Status.SUBMITTED, officer, action="register_at_desk")
+    _record(dossier, Status.ACCEPTED, officer, note, action="register_at_desk")
     return dossier
 
 
@@ -141,7 +185,7 @@ def register_external(
         return dossier
     _store_uploads(dossier, uploads)
     _register(dossier, submitted_at, code)
-    _record(dossier, Status.SUBMITTED)
+    _record(dossier, Status.SUBMITTED, None, action="submit")
     return dossier
 
 
@@ -163,6 +207,22 @@ def save_draft(
     dossier.agency = agency or dossier.agency
     dossier.save(update_fields=["form_data", "agency", "updated_at"])
     _store_uploads(dossier, uploads)
+
+
+def _keep_on_paper(dossier: Dossier, document_ids: list[int]) -> None:
+    """Record the procedure's required documents received on paper without a scan."""
+    documents = dossier.procedure.documents.filter(pk__in=document_ids)
+    Attachment.objects.bulk_create(
+        Attachment(
+            dossier=dossier,
+            document=document,
+            on_paper=True,
+            original_name=document.name[:255],
+            content_type="",
+            size=0,
+        )
+        for document in documents
+    )
 
 
 def _store_uploads(dossier: Dossier, uploads: dict[int, UploadedFile]) -> None:
@@ -213,6 +273,7 @@ def start_draft(
                 applicant_id_number=applicant.id_number or "",
                 applicant_phone=applicant.phone or "",
                 applicant_email=applicant.email,
+                identity_verified=applicant.identity_verified,
                 channel=channel,
                 form_data=form_data,
                 idempotency_key=idempotency_key,
@@ -243,7 +304,7 @@ def _locked(dossier: Dossier, action: str, person) -> tuple[Dossier, workflow.Tr
 @transaction.atomic
 def withdraw(dossier: Dossier, applicant, reason: str = "") -> Dossier:
     dossier, transition = _locked(dossier, "withdraw", applicant)
-    _record(dossier, transition.target, applicant, reason)
+    _record(dossier, transition.target, applicant, reason, action="withdraw")
     return dossier
 
 
@@ -284,7 +345,7 @@ def answer_supplement(
     dossier.due_date = add_working_days(timezone.localdate(now), days)
     dossier.save(update_fields=["due_date", "updated_at"])
     back_to = dossier.events.filter(to_status=Status.SUPPLEMENT).last().from_status
-    _record(dossier, back_to, applicant, note)
+    _record(dossier, back_to, applicant, note, action="answer_supplement")
     return dossier
 
 
@@ -294,7 +355,11 @@ def rate(dossier: Dossier, applicant, level: str, comment: str = "") -> Rating:
     dossier, _transition = _locked(dossier, "rate", applicant)
     if Rating.objects.filter(dossier=dossier).exists():
         raise workflow.TransitionRefused(_("This dossier has already been rated."))
-    return Rating.objects.create(dossier=dossier, level=level, comment=comment)
+    rating = Rating.objects.create(dossier=dossier, level=level, comment=comment)
+    # A rating is a change of the dossier that the national portal hears of (Decision
+    # 31/2021): its step in the history tells the status listeners, the outbox among them.
+    _record(dossier, dossier.status, applicant, action="rate")
+    return rating
 
 
 @transaction.atomic
@@ -316,11 +381,32 @@ def perform(dossier: Dossier, action: str, official, reason: str = "", **given) 
         raise ValidationError(_("Give the reason."), code="reason")
     outcome = transition.effect(dossier, official, given) if transition.effect else None
     outcome = outcome or effects.NOTHING_MORE
-    note = given.reason if outcome.note is None else outcome.note
-    _record(dossier, outcome.target or transition.target, official, note)
+    note, internal_note = _notes(action, given, outcome)
+    target = outcome.target or transition.target
+    _record(
+        dossier,
+        dossier.status if target == workflow.SAME else target,
+        official,
+        note,
+        action=action,
+        internal_note=internal_note,
+    )
     if transition.then:
         transition.then(dossier, official, given)
     return dossier
+
+
+def _notes(action: str, given: effects.Given, outcome: effects.Outcome) -> tuple[str, str]:
+    """The step's note for the applicant and the officials' internal remark.
+
+    The reason of an action addressed to the applicant (workflow.NOTES_TO_APPLICANT: a refusal,
+    a supplement request, a pause…) is theirs to read; any other comment stays internal unless
+    the official shares it. What the effect writes (the missing items, the transfer) is public.
+    """
+    reason = given.reason.strip()
+    shared = action in workflow.NOTES_TO_APPLICANT or given.to_applicant
+    public = reason if shared else ""
+    return (public if outcome.note is None else outcome.note), ("" if shared else reason)
 
 
 @transaction.atomic
@@ -329,7 +415,7 @@ def set_new_date(dossier: Dossier, leader, new_date: datetime.date, note: str) -
     dossier, _transition = _locked(dossier, "set_new_date", leader)
     dossier.due_date = new_date
     dossier.save(update_fields=["due_date", "updated_at"])
-    _record(dossier, dossier.status, leader, note)
+    _record(dossier, dossier.status, leader, note, action="set_new_date")
     return dossier
 
 
@@ -346,7 +432,9 @@ def give_opinion(consultation: Consultation, official, opinion: str) -> Dossier:
     consultation.answered_by, consultation.answered_at = official, timezone.now()
     consultation.opinion = opinion.strip()
     consultation.save(update_fields=["answered_by", "answered_at", "opinion"])
-    _record(dossier, transition.target, official, opinion.strip())
+    _record(
+        dossier, transition.target, official, action="give_opinion", internal_note=opinion.strip()
+    )
     return dossier
 
 
@@ -359,5 +447,5 @@ def collect_online(dossier: Dossier, applicant) -> Dossier:
     workflow.check(dossier, "collect_online", applicant)
     dossier.delivery = Delivery.ONLINE
     dossier.save(update_fields=["delivery", "updated_at"])
-    _record(dossier, Status.RETURNED, applicant)
+    _record(dossier, Status.RETURNED, applicant, action="collect_online")
     return dossier

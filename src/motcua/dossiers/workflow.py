@@ -1,10 +1,11 @@
 """The dossier's allowed moves, declared in one table and checked on the server.
 
 Each action names the states it may start from, the state it leads to, who may take it (the
-applicant, or officials of the dossier's agency by role) and what it needs (a reason, an
-assignee, the list of what is missing). Who a person is to a dossier is decided here too
-(`actors_of`): every door (pages, API, draft saves, the desk) passes the person, never a role it
-chose. Anything not in the table is refused with a reason and changes nothing.
+applicant; the desk of the receiving point; officials of the deciding agency by role) and what
+it needs (a reason, an assignee, the list of what is missing). Who a person is to a dossier is
+decided here too (`actors_of`): every door (pages, API, draft saves, the desk) passes the
+person, never a role it chose. Anything not in the table is refused with a reason and changes
+nothing.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ class Transition:
     # and what follows the move; the doors with services of their own leave them empty.
     effect: Effect | None = None
     then: Callable[..., None] | None = None
+    # A condition on the dossier besides its state (where it is on the one-stop path).
+    when: Callable[[Dossier], bool] | None = None
 
 
 def _t(action, label, sources, target, actors, needs=(), **work) -> Transition:
@@ -70,11 +73,26 @@ DESK, SPECIALIST, HEAD, LEADER = (
     Role.HEAD_OF_DIVISION,
     Role.LEADER,
 )
+# The desk officer of the deciding agency, when it is not the receiving point: they receive
+# transferred dossiers and assign them (the receiving point's desk officer is DESK).
+DECIDER_DESK = "decider_desk"
 # The roles that take part in processing; the agency administrator and the supervisor do not.
 PROCESSING_ROLES = frozenset({DESK, SPECIALIST, HEAD, LEADER})
 # The roles that give their agency's opinion on another agency's dossier.
 OPINION_ROLES = frozenset({SPECIALIST, HEAD, LEADER})
 RATABLE = RESULT_OUT
+
+
+def awaits_transfer(dossier: Dossier) -> bool:
+    """Accepted at a one-stop desk for another agency, and not yet sent there."""
+    return dossier.decider_id not in (None, dossier.agency_id) and dossier.transferred_at is None
+
+
+def with_decider(dossier: Dossier) -> bool:
+    """The deciding agency has the dossier: it received it itself, or it was transferred."""
+    return not awaits_transfer(dossier)
+
+
 _TABLE = [
     _t("edit_draft", gettext_lazy("change the draft"), [Status.DRAFT], SAME, [APPLICANT]),
     _t("submit", gettext_lazy("submit"), [Status.DRAFT], Status.SUBMITTED, [APPLICANT]),
@@ -103,6 +121,15 @@ _TABLE = [
         [REASON],
     ),
     _t(
+        "transfer",
+        gettext_lazy("transfer to the deciding agency"),
+        [Status.ACCEPTED],
+        SAME,
+        [DESK],
+        effect=effects.transfer,
+        when=awaits_transfer,
+    ),
+    _t(
         "request_supplement",
         gettext_lazy("request a supplement"),
         [Status.SUBMITTED, Status.ACCEPTED, Status.PROCESSING],
@@ -116,9 +143,10 @@ _TABLE = [
         gettext_lazy("assign to a specialist"),
         [Status.ACCEPTED, Status.PROCESSING],
         Status.PROCESSING,
-        [HEAD, DESK],
+        [HEAD, DECIDER_DESK],
         [ASSIGNEE],
         effect=effects.assign,
+        when=with_decider,
     ),
     _t(
         "send_for_review",
@@ -126,6 +154,7 @@ _TABLE = [
         [Status.PROCESSING],
         Status.UNDER_REVIEW,
         [SPECIALIST],
+        effect=effects.review_or_approval,
     ),
     _t(
         "send_back",
@@ -140,7 +169,7 @@ _TABLE = [
         gettext_lazy("submit for approval"),
         [Status.UNDER_REVIEW],
         Status.AWAITING_APPROVAL,
-        [HEAD, LEADER],  # a leader reviews where the agency has no head of division
+        [HEAD],  # without a head of division the specialist's dossier goes to the leader
     ),
     _t(
         "approve",
@@ -176,6 +205,23 @@ _TABLE = [
         [LEADER],
         [REASON],
         effect=effects.pause,
+    ),
+    _t(
+        "request_fees",
+        gettext_lazy("ask for the fees before the result"),
+        [Status.PROCESSING, Status.UNDER_REVIEW, Status.AWAITING_APPROVAL],
+        Status.FEES_REQUESTED,
+        [SPECIALIST, LEADER],
+        [REASON],
+        effect=effects.pause,
+    ),
+    _t(
+        "confirm_fees",
+        gettext_lazy("confirm the fees are paid"),
+        [Status.FEES_REQUESTED],
+        PREVIOUS,
+        [DESK, DECIDER_DESK, SPECIALIST],
+        effect=effects.resume,
     ),
     _t(
         "resume",
@@ -219,6 +265,12 @@ _TABLE = [
     ),
 ]
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in _TABLE}
+# The actions whose reason is addressed to the applicant, who reads it in the dossier's history:
+# a refusal, what is missing, a pause or a stop, the fees asked for. Any other comment is the
+# officials' own unless they share it (services._notes).
+NOTES_TO_APPLICANT = frozenset(
+    {"refuse_intake", "request_supplement", "pause", "request_fees", "stop"}
+)
 # The actions an official takes from the dossier's page or the transitions API; the others
 # have doors of their own (the applicant's pages, the desk's intake, the apology, the opinion).
 OFFICIAL_ACTIONS = frozenset(
@@ -236,6 +288,9 @@ OFFICIAL_ACTIONS = frozenset(
         "resume",
         "stop",
         "return_result",
+        "transfer",
+        "request_fees",
+        "confirm_fees",
     }
 )
 
@@ -261,16 +316,19 @@ def register_guard(guard: Callable[[Dossier, Transition], None]) -> None:
 
 
 def actors_of(dossier: Dossier, person) -> frozenset[str]:
-    """Who `person` is to the dossier: its applicant, an official of its agency by role, an
-    official of an agency whose opinion it awaits; none of these for anyone else."""
+    """Who `person` is to the dossier: its applicant, the desk of its receiving point, an
+    official of its deciding agency by role, an official of an agency whose opinion it awaits;
+    none of these for anyone else."""
     if person is None or not person.is_authenticated:
         return frozenset()
     actors = set()
     if dossier.applicant_id is not None and dossier.applicant_id == person.pk:
         actors.add(APPLICANT)
     if person.kind == AccountKind.OFFICIAL and person.agency_id is not None:
-        if person.role in PROCESSING_ROLES and person.agency_id == dossier.agency_id:
-            actors.add(person.role)
+        if person.role == DESK and person.agency_id == dossier.agency_id:
+            actors.add(DESK)
+        if person.role in PROCESSING_ROLES and person.agency_id == dossier.deciding_agency_id:
+            actors.add(DECIDER_DESK if person.role == DESK else person.role)
         if person.role in OPINION_ROLES and _consulted(dossier, person.agency_id):
             actors.add(CONSULTED)
     return frozenset(actors)
@@ -299,15 +357,27 @@ def check(dossier: Dossier, action: str, person) -> Transition:
             _("A dossier that is “%(status)s” cannot be: %(action)s.")
             % {"status": dossier.get_status_display(), "action": transition.label}
         )
+    if transition.when is not None and not transition.when(dossier):
+        raise TransitionRefused(_where_refused(dossier, transition))
     for guard in GUARDS:
         guard(dossier, transition)
     return transition
 
 
+def _where_refused(dossier: Dossier, transition: Transition) -> str:
+    if awaits_transfer(dossier):
+        return _("The receiving desk transfers the dossier to the deciding agency first.")
+    return _("The dossier is already with the agency that decides it.")
+
+
 def allowed(dossier: Dossier, person) -> list[Transition]:
     """What `person` may do to the dossier now, for buttons and API hints."""
     actors = actors_of(dossier, person)
-    return [t for t in _TABLE if t.actors & actors and dossier.status in t.sources]
+    return [
+        t
+        for t in _TABLE
+        if t.actors & actors and dossier.status in t.sources and (t.when is None or t.when(dossier))
+    ]
 
 
 @dataclass(frozen=True)
@@ -330,16 +400,28 @@ DEFAULT_STEPS: tuple[tuple[str, int], ...] = (
     (StepKind.APPROVE, 15),
     (StepKind.RETURN, 10),
 )
+# A dossier received at a desk for another agency spends this share of its processing time
+# on the way there (the receiving desk's transfer), taken from the specialist's share, unless
+# the procedure's own steps plan the transfer.
+TRANSFER_SHARE = 5
 
 
-def steps_of(procedure) -> list[tuple[str, int, Agency | None]]:
-    """The procedure's own steps (kind, share %, agency consulted), or the default ones."""
+def steps_of(procedure, transferred: bool = False) -> list[tuple[str, int, Agency | None]]:
+    """The procedure's own steps (kind, share %, agency consulted), or the default ones; with
+    a transfer step first when the dossier goes from a receiving desk to its deciding agency."""
     own = [(s.kind, s.share, s.consulted_agency) for s in procedure.workflow_steps.all()]
-    return own or [(kind, share, None) for kind, share in DEFAULT_STEPS]
+    steps = own or [(kind, share, None) for kind, share in DEFAULT_STEPS]
+    if not transferred or any(kind == StepKind.TRANSFER for kind, _s, _a in steps):
+        return [step for step in steps if transferred or step[0] != StepKind.TRANSFER]
+    largest = max(range(len(steps)), key=lambda i: steps[i][1])
+    kind, share, agency = steps[largest]
+    steps[largest] = (kind, share - TRANSFER_SHARE, agency)
+    return [(StepKind.TRANSFER, TRANSFER_SHARE, None), *steps]
 
 
 def plan(dossier: Dossier) -> list[PlannedStep]:
-    """Each step's deadline: the processing days shared out in order from acceptance.
+    """Each step's deadline: the processing days shared out in order from acceptance (a
+    dossier received for another agency first spends the transfer's share on the way).
 
     Shares are rounded so that the last step ends on the dossier's appointment date.
     """
@@ -348,7 +430,8 @@ def plan(dossier: Dossier) -> list[PlannedStep]:
         return []
     first_day = timezone.localdate(start)
     total = working_days_between(first_day, dossier.due_date)
-    steps, done_share, planned = steps_of(dossier.procedure), 0, []
+    transferred = dossier.decider_id not in (None, dossier.agency_id)
+    steps, done_share, planned = steps_of(dossier.procedure, transferred), 0, []
     for kind, share, agency in steps:
         done_share += share
         days = round(total * done_share / 100)
