@@ -49,7 +49,7 @@ def act(page, code, button, **fields):
         choice.click()
     form = page.locator("form.action", has=page.locator(f'button[data-action="{button}"]'))
     for label, value in fields.items():
-        control = form.get_by_label(label)
+        control = form.get_by_label(label, exact=True)
         if control.evaluate("e => e.tagName") == "SELECT":
             control.select_option(label=value)
         else:
