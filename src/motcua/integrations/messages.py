@@ -34,14 +34,11 @@ def _iso(moment: datetime.date | datetime.datetime | None) -> str | None:
 
 
 def status_message(dossier: Dossier, event: Event) -> dict[str, Any]:
-    """The message of `event` (just recorded on `dossier`), without its sequence number."""
-    codes = Dossier.objects.filter(pk=dossier.pk).values("procedure__code", "agency__code")[0]
-    documents = _documents(dossier)
+    """What `event` (just recorded on `dossier`) changed, written in the change's transaction;
+    `completed` adds what does not change with it when the message is sent."""
     paid_online = _paid_online(dossier)
     return {
         "dossier_code": dossier.code,
-        "procedure_code": codes["procedure__code"],
-        "agency_code": codes["agency__code"] or "",
         "channel": CHANNELS[dossier.channel],
         "status": NATIONAL_STATUS[event.to_status],
         "local_status": event.to_status,
@@ -50,11 +47,9 @@ def status_message(dossier: Dossier, event: Event) -> dict[str, Any]:
         "finished_date": _iso(dossier.finished_at),
         "returned_date": _iso(dossier.returned_at),
         "paid_online": paid_online,
-        "has_digitised_components": bool(documents),
         "identity_verified": dossier.identity_verified,
         "applicant_name": dossier.applicant_name,
         "applicant_id_number": dossier.applicant_id_number,
-        "documents": documents,
         "fees": (
             [{"amount": dossier.fee_amount, "paid_online": paid_online == PAID_ONLINE}]
             if dossier.fee_amount
@@ -73,13 +68,35 @@ def status_message(dossier: Dossier, event: Event) -> dict[str, Any]:
     }
 
 
-def _documents(dossier: Dossier) -> list[dict[str, Any]]:
-    files = Attachment.objects.filter(dossier=dossier).values_list(
-        "document__name", "original_name", "content_type", "size"
-    )
+def completed(rows: list[tuple[int, int, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The messages as sent, from (dossier id, sequence, payload) rows: with their sequence,
+    the procedure's and the receiving point's codes and the files handed in (which only grow),
+    read for the whole batch at once, out of the changes' transactions."""
+    ids = {dossier_id for dossier_id, _sequence, _payload in rows}
+    codes = {
+        pk: (procedure, agency or "")
+        for pk, procedure, agency in Dossier.objects.filter(pk__in=ids).values_list(
+            "pk", "procedure__code", "agency__code"
+        )
+    }
+    documents: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    files = Attachment.objects.filter(dossier_id__in=ids).order_by("pk")
+    for dossier_id, document, name, kind, size in files.values_list(
+        "dossier_id", "document__name", "original_name", "content_type", "size"
+    ):
+        documents[dossier_id].append(
+            {"document": document or "", "file_name": name, "content_type": kind, "size": size}
+        )
     return [
-        {"document": document or "", "file_name": name, "content_type": kind, "size": size}
-        for document, name, kind, size in files
+        {
+            **payload,
+            "sequence": sequence,
+            "procedure_code": codes[dossier_id][0],
+            "agency_code": codes[dossier_id][1],
+            "documents": documents[dossier_id],
+            "has_digitised_components": bool(documents[dossier_id]),
+        }
+        for dossier_id, sequence, payload in rows
     ]
 
 

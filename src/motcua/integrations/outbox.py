@@ -14,14 +14,17 @@ answers "duplicate"), so resending never delivers anything twice.
 from __future__ import annotations
 
 import datetime
+import json
 import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -31,6 +34,9 @@ from motcua.integrations.models import MessageState, OutboxMessage, Sender
 
 SENDER = "national-portal"
 LEASE = datetime.timedelta(minutes=2)
+# The mark of a sending task queued and not yet started; past its time one is queued again.
+FLUSH_QUEUED = "integrations:flush-queued"
+FLUSH_QUEUED_SECONDS = 10
 
 
 def enabled() -> bool:
@@ -46,20 +52,35 @@ def on_status_changed(sender, dossier: Dossier, event: Event | None = None, **kw
     transaction.on_commit(_schedule_flush)
 
 
-def enqueue(dossier: Dossier, event: Event) -> OutboxMessage:
-    """Write the dossier's next message. The dossier's row is locked by the service making the
-    change, so the next sequence is this transaction's alone (the unique constraint would
-    refuse a second one)."""
-    last = OutboxMessage.objects.filter(dossier_id=dossier.pk).aggregate(last=Max("sequence"))
-    sequence = (last["last"] or 0) + 1
-    payload = {**messages.status_message(dossier, event), "sequence": sequence}
-    return OutboxMessage.objects.create(dossier_id=dossier.pk, sequence=sequence, payload=payload)
+def enqueue(dossier: Dossier, event: Event) -> None:
+    """Write the dossier's next message, numbered in the same statement. The dossier's row is
+    locked by the service making the change, so the next sequence is this transaction's alone
+    (the unique constraint would refuse a second one)."""
+    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+    payload = json.dumps(messages.status_message(dossier, event), cls=DjangoJSONEncoder)
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (dossier_id, sequence, payload, state, created_at, attempts,"
+            f" last_error) SELECT %s, COALESCE(MAX(sequence), 0) + 1, %s{cast}, %s, %s, 0, ''"
+            f" FROM {table} WHERE dossier_id = %s",
+            [
+                dossier.pk,
+                payload,
+                MessageState.PENDING,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                dossier.pk,
+            ],
+        )
 
 
 def _schedule_flush() -> None:
+    """Queue one sending task, not one per change: while one waits to start, the changes after
+    it are sent by it (it clears the mark as it starts)."""
     from motcua.integrations import tasks
 
-    tasks.flush_outbox.delay()
+    if cache.add(FLUSH_QUEUED, True, timeout=FLUSH_QUEUED_SECONDS):
+        tasks.flush_outbox.delay()
 
 
 @dataclass
@@ -146,7 +167,8 @@ def _send_batch(
     if not rows:
         return True
     try:
-        outcomes = adapter.send_statuses([row.payload for row in rows])
+        sent = messages.completed([(row.dossier_id, row.sequence, row.payload) for row in rows])
+        outcomes = adapter.send_statuses(sent)
     except (portal.PortalUnavailable, portal.PortalRefused) as error:
         _portal_failed(rows, str(error))
         report.portal_down = True

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.core.cache import cache
 
 from motcua.integrations import intake, outbox
 
 
 @shared_task(ignore_result=True)
 def flush_outbox() -> None:
-    """Send what waits in the outbox; queued after each change is committed."""
+    """Send what waits in the outbox; queued after a change is committed."""
+    cache.delete(outbox.FLUSH_QUEUED)  # changes from now on queue another run
     outbox.flush()
 
 
