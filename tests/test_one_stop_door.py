@@ -314,3 +314,23 @@ def test_the_page_warns_before_a_second_supplement_request(marriage, citizen, pr
     )
     assert sent.status_code == 400
     assert Dossier.objects.get(pk=dossier.pk).supplement_count == 1
+
+
+def test_the_summary_counts_either_side_on_request(received, people, province, center):
+    services.perform(received, "accept", people["center desk"])
+    factories.advance(Dossier.objects.get(pk=received.pk), Status.FINISHED)
+    api = APIClient()
+    api.force_authenticate(factories.official(province["root"], Role.SUPERVISOR, "gs-tinh"))
+    period = {"from": "2026-12-01", "to": "2026-12-31"}
+
+    def rows(side: str) -> dict:
+        body = api.get("/api/v1/stats/summary", {**period, "side": side}).json()
+        assert body["side"] == side
+        return {row["code"]: row["dossiers"]["received"] for row in body["by_agency"]}
+
+    received_side, decided_side = rows("received"), rows("decided")
+    justice = province["justice"].code
+    assert (received_side[center.code], received_side.get(justice, 0)) == (1, 0)
+    assert (decided_side.get(center.code, 0), decided_side[justice]) == (0, 1)
+    refused = api.get("/api/v1/stats/summary", {**period, "side": "elsewhere"})
+    assert refused.status_code == 400 and "side" in refused.json()

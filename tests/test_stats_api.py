@@ -151,7 +151,7 @@ def test_the_json_is_the_one_the_schema_documents(api, received, province, catal
 def test_the_schema_documents_the_statistics(api, db):
     schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     summary = schema["paths"]["/api/v1/stats/summary"]["get"]
-    assert {p["name"] for p in summary["parameters"]} == {"from", "to", "agency"}
+    assert {p["name"] for p in summary["parameters"]} == {"from", "to", "agency", "side"}
     reference = summary["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     documented = schema["components"]["schemas"][reference.rsplit("/", 1)[1]]
     assert {"procedures", "dossiers", "by_tier", "by_agency", "series"} <= set(

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from motcua.agencies.models import Agency
 from motcua.stats import access, export, feedback, indicators
-from motcua.stats.forms import PeriodForm
+from motcua.stats.forms import SIDE_DECIDED, SIDE_RECEIVED, PeriodForm
 
 NON_FIELD_ERRORS = api_settings.NON_FIELD_ERRORS_KEY
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -234,6 +234,11 @@ class StatsNationalSyncSerializer(serializers.Serializer):
 class StatsSummarySerializer(serializers.Serializer):
     period = StatsPeriodSerializer()
     agency = StatsAgencySerializer(allow_null=True, help_text="null: the whole province")
+    side = serializers.ChoiceField(
+        [SIDE_RECEIVED, SIDE_DECIDED],
+        help_text="received: each dossier counts where it was received; decided: for the agency "
+        "that decides it",
+    )
     procedures = StatsProceduresSerializer()
     dossiers = StatsDossiersSerializer()
     target = StatsProgressSerializer(allow_null=True)
@@ -265,13 +270,20 @@ PERIOD_PARAMETERS = [
         "agency", OpenApiTypes.STR, description="Agency code: its subtree (default: the province)"
     ),
 ]
+SIDE_PARAMETER = OpenApiParameter(
+    "side",
+    OpenApiTypes.STR,
+    enum=[SIDE_RECEIVED, SIDE_DECIDED],
+    description="Count each dossier where it was received (default) or for the agency "
+    "that decides it (a department, for what the Service Center received for it).",
+)
 BAD_QUERY = OpenApiResponse(
     description="A date is not YYYY-MM-DD or out of reach, or no agency has that code."
 )
 FORBIDDEN = OpenApiResponse(description="The caller may not see this agency's statistics.")
 
 
-def _period(request) -> tuple[datetime.date, datetime.date, Agency | None]:
+def _asked(request) -> PeriodForm:
     form = PeriodForm(request.query_params)
     if not form.is_valid():
         raise ValidationError(
@@ -280,7 +292,11 @@ def _period(request) -> tuple[datetime.date, datetime.date, Agency | None]:
                 for field, errors in form.errors.items()
             }
         )
-    return form.period
+    return form
+
+
+def _period(request) -> tuple[datetime.date, datetime.date, Agency | None]:
+    return _asked(request).period
 
 
 # Compressed (a few hundred KB of JSON become a tenth): aggregate figures, no secret for a
@@ -295,17 +311,20 @@ class SummaryView(APIView):
             "Anyone may read the whole province; an agency's figures and the per-agency tables"
             " (`by_agency`, `rankings`) are for officials of that agency or above it."
         ),
-        parameters=PERIOD_PARAMETERS,
+        parameters=[*PERIOD_PARAMETERS, SIDE_PARAMETER],
         responses={200: StatsSummarySerializer, 400: BAD_QUERY, 403: FORBIDDEN},
     )
     def get(self, request):
-        start, end, agency = _period(request)
+        asked = _asked(request)
+        start, end, agency = asked.period
         detail = access.may_see_detail(request.user, agency)
         if not (detail or access.is_public(agency)):
             self.permission_denied(
                 request, _("Only officials of this agency or above it see its statistics.")
             )
-        return Response(indicators.summary(start, end, agency, detail=detail))
+        return Response(
+            indicators.summary(start, end, agency, detail=detail, side=asked.side_asked)
+        )
 
 
 class AnyAccept(BaseContentNegotiation):

@@ -7,10 +7,19 @@ import datetime
 from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.agencies.models import Agency
 
 DATE_FORMATS = ["%Y-%m-%d"]
+# Which agency a dossier counts for: where it was received (a one-stop desk's figures, such as
+# the Service Center's online share) or the agency that decides it (a department's on-time
+# rate, including what the center received for it).
+SIDE_RECEIVED, SIDE_DECIDED = "received", "decided"
+SIDES = [
+    (SIDE_RECEIVED, gettext_lazy("where received")),
+    (SIDE_DECIDED, gettext_lazy("who decided")),
+]
 # The days a report may cover: any archive's, and far from the ends of Python's calendar, which
 # the month arithmetic of the indicators would otherwise run past.
 EARLIEST = datetime.date(1900, 1, 1)
@@ -33,6 +42,7 @@ class PeriodForm(forms.Form):
     """
 
     agency = forms.CharField(required=False, max_length=32)
+    side = forms.ChoiceField(choices=SIDES, required=False)
 
     def clean_agency(self) -> Agency | None:
         code = self.cleaned_data["agency"].strip()
@@ -61,6 +71,10 @@ class PeriodForm(forms.Form):
     def period(self) -> tuple[datetime.date, datetime.date, Agency | None]:
         """(from, to, agency) of a valid form."""
         return self.cleaned_data["from"], self.cleaned_data["to"], self.cleaned_data["agency"]
+
+    @property
+    def side_asked(self) -> str:
+        return self.cleaned_data.get("side") or SIDE_RECEIVED
 
 
 for _name in ("from", "to"):

@@ -43,9 +43,12 @@ from motcua.catalog.models import Fee, Level, OnlineMode, Procedure, ProcedureTi
 from motcua.dossiers.models import CLOCK_STOPPED, Channel, Status
 from motcua.integrations import outbox
 from motcua.stats.aggregates import AGENCY_COUNTERS, PROCEDURE_COUNTERS
+from motcua.stats.forms import SIDE_DECIDED, SIDE_RECEIVED
 from motcua.stats.models import (
     AgencyDay,
     AgencyMonth,
+    DeciderDay,
+    DeciderMonth,
     ProcedureDay,
     ProcedureMonth,
     ProcedureTotalDay,
@@ -121,8 +124,18 @@ def _rows(query: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
+# The day and month tables of each side a dossier counts for (stats.forms.SIDES).
+SIDE_TABLES = {
+    SIDE_RECEIVED: (AgencyMonth, AgencyDay),
+    SIDE_DECIDED: (DeciderMonth, DeciderDay),
+}
+
+
 def _sum(model, names: list[str], span: Span, agencies: list[int] | None, key: str) -> list[tuple]:
-    """Rows of `model` (a day or month table) in `span`, added up per `key`."""
+    """Rows of `model` (a day or month table) in `span`, added up per `key` (per agency:
+    the table's own agency column, receiving or deciding)."""
+    column = "decider_id" if any(f.name == "decider" for f in model._meta.fields) else "agency_id"
+    key = column if key == "agency_id" else key
     monthly = any(f.name == "month" for f in model._meta.fields)
     where, params = [], []
     if monthly and span.after is not None:
@@ -137,7 +150,7 @@ def _sum(model, names: list[str], span: Span, agencies: list[int] | None, key: s
     else:
         return []
     if agencies is not None:
-        where.append(f"agency_id IN ({', '.join(['%s'] * len(agencies))})")
+        where.append(f"{column} IN ({', '.join(['%s'] * len(agencies))})")
         params += agencies
     sums = ", ".join(f"SUM({n})" for n in names)
     return _rows(
@@ -516,14 +529,17 @@ def summary(
     agency: Agency | None = None,
     *,
     detail: bool = True,
+    side: str = SIDE_RECEIVED,
 ) -> dict:
-    """Every indicator for [start, end] and `agency`'s subtree (None: the whole province).
+    """Every indicator for [start, end] and `agency`'s subtree (None: the whole province),
+    counting each dossier where it was received, or with `side=SIDE_DECIDED` for the agency that
+    decides it.
 
     `detail` adds the per-agency tables (`by_agency`, `rankings`), which only officials see.
     """
     scope = Scope.load(agency)
     catalog = Catalog.load(scope)
-    models = (AgencyMonth, AgencyDay)
+    models = SIDE_TABLES[side]
     counts = Counts(
         sums(models, AGENCY_COUNTERS, split(None, start - ONE_DAY), scope.ids, "agency_id"),
         sums(models, AGENCY_COUNTERS, split(start, end), scope.ids, "agency_id"),
@@ -544,6 +560,7 @@ def summary(
     result = {
         "period": {"from": start.isoformat(), "to": end.isoformat()},
         "agency": None if agency is None else _agency_json(agency),
+        "side": side,
         "procedures": procedures,
         "dossiers": dossiers,
         "target": progress(target_for(targets, end.year), dossiers),

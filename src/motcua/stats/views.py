@@ -26,7 +26,7 @@ from django.views.decorators.gzip import gzip_page
 
 from motcua.agencies.models import Agency
 from motcua.stats import access, indicators
-from motcua.stats.forms import PeriodForm
+from motcua.stats.forms import SIDE_RECEIVED, SIDES, PeriodForm
 
 CHART_LIBRARY = "stats/vendor/chart.umd.min.js"
 # The period of the May 2020 report the demo province reproduces.
@@ -50,6 +50,8 @@ class DashboardForm(PeriodForm):
             self.fields[name].label = label
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         self.fields["agency"].label = _("Agency")
+        self.fields["side"].label = _("Count each dossier")
+        self.fields["side"].choices = SIDES
 
 
 @dataclass(frozen=True)
@@ -77,12 +79,16 @@ def quick_periods(
     ]
 
 
-def query(start: datetime.date, end: datetime.date, agency: str = "") -> str:
+def query(
+    start: datetime.date, end: datetime.date, agency: str = "", side: str = SIDE_RECEIVED
+) -> str:
     """The query string of a report, as the pages and the API read it."""
     params = QueryDict(mutable=True)
     params.update({"from": start.isoformat(), "to": end.isoformat()})
     if agency:
         params["agency"] = agency
+    if side != SIDE_RECEIVED:
+        params["side"] = side
     return params.urlencode()
 
 
@@ -206,7 +212,7 @@ def report_context(data: dict, agency: Agency | None) -> dict:
         datetime.date.fromisoformat(data["period"]["to"]),
     )
     agency_code = agency.code if agency else ""
-    this_query = query(*period, agency_code)
+    this_query = query(*period, agency_code, data["side"])
     groups, general_notes = scorecard_groups(data["scorecard"])
     context = {
         "summary": data,
@@ -261,7 +267,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         agency = agency or home
         if not access.may_see_detail(request.user, agency):
             raise PermissionDenied
-        context |= report_context(indicators.summary(start, end, agency, detail=True), agency)
+        summary = indicators.summary(start, end, agency, detail=True, side=form.side_asked)
+        context |= report_context(summary, agency)
         form.data = QueryDict(context["query"])  # the inputs show the period reported
         context["exports"] = {
             "report": f"{reverse('api-stats-report')}?{context['query']}",
