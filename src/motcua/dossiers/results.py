@@ -58,9 +58,9 @@ def verification_url(code: str) -> str:
 
 
 def _issue(dossier: Dossier, number: str, url: str, signed_by: str = "") -> Issue:
-    """The result's letterhead: issued by the dossier's agency on the day it is signed."""
+    """The result's letterhead: issued by the deciding agency on the day it is signed."""
     return Issue(
-        agency=dossier.agency,
+        agency=dossier.decider or dossier.agency,
         number=number,
         day=timezone.localdate(),
         applicant=dossier.applicant_name,
