@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 from html.parser import HTMLParser
 from importlib import import_module
 from urllib.parse import urljoin, urlsplit
@@ -23,7 +24,9 @@ from oauth2_provider.models import Application
 from motcua.accounts.models import AccountKind, User
 from motcua.accounts.oidc import discovery, oidc_setting
 from motcua.core.models import AuditEntry
+from motcua.dossiers.models import Dossier
 from motcua.notifications.sms import LocmemGateway
+from tests import factories
 from tests.oidc_provider import CCCD_CLAIM, PEOPLE
 
 PASSWORD = "mat-khau-dinh-danh"
@@ -284,3 +287,21 @@ def test_explicit_endpoints_need_no_discovery(settings):
     settings.OIDC_OP_TOKEN_ENDPOINT = "https://id.example.vn/token"
     assert oidc_setting("OIDC_OP_TOKEN_ENDPOINT") == "https://id.example.vn/token"
     assert oidc_setting("OIDC_OP_JWKS_ENDPOINT") is None
+
+
+def test_a_dossier_started_after_a_vneid_sign_on_carries_the_verified_identity(
+    relying_party, province
+):
+    procedure = factories.procedure("Đăng ký khai sinh", agencies=[province["commune_a"]])
+    provider_account("vneid-binh", **BINH)
+    browser, _page = sign_on(relying_party, "vneid-binh")
+    form = browser.get(f"{relying_party}/thu-tuc/{procedure.code}/nop/", timeout=10)
+    submit(browser, form, token=uuid.uuid4().hex)
+
+    dossier = Dossier.objects.get(applicant__id_number=BINH[CCCD_CLAIM])
+    assert dossier.identity_verified
+    shown = browser.get(f"{relying_party}/api/v1/dossiers/{dossier.code}/", timeout=10).json()
+    assert shown["identity_verified"] is True
+
+    by_password = User.objects.create_user("0905000111", password=PASSWORD, phone="0905000111")
+    assert not factories.submitted(procedure, by_password).identity_verified

@@ -4,7 +4,9 @@ The fields follow the national sync as DOMAIN.md lists them (the real wire forma
 public; the adapter may reshape them): codes, channel 1–3, the dates, the national status
 1–10, paid online 0/1/2, digitised components, VNeID, and the lists of documents, fees, results
 and history. A message carries the history entry of its own change; the portal keeps the
-dossier's history by putting the messages together in their sequence.
+dossier's history by putting the messages together in their sequence. The applicant's
+satisfaction rating is a change too (`services.rate` records its step): its message and every
+later one carry it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from motcua.dossiers.models import (
     Channel,
     Dossier,
     Event,
+    Rating,
     ResultDocument,
 )
 
@@ -56,6 +59,7 @@ def status_message(dossier: Dossier, event: Event) -> dict[str, Any]:
             else []
         ),
         "results": _results(dossier, event.to_status),
+        "rating": _rating(dossier),
         "history": [
             {
                 "at": _iso(event.at),
@@ -114,6 +118,14 @@ def _results(dossier: Dossier, status: str) -> list[dict[str, Any]]:
             "sha256": result.sha256,
         }
     ]
+
+
+def _rating(dossier: Dossier) -> dict[str, Any] | None:
+    """The applicant's satisfaction rating, once given (sent with every later message)."""
+    rating = Rating.objects.filter(dossier=dossier).first()
+    if rating is None:
+        return None
+    return {"level": rating.level, "comment": rating.comment, "at": _iso(rating.created_at)}
 
 
 def _paid_online(dossier: Dossier) -> int:
