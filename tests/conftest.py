@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from motcua.accounts.models import Role, User
+from motcua.agencies.models import Kind
 from motcua.dossiers.models import Dossier
 from tests import factories, second_factor
 from tests.payment_sandbox import (
@@ -145,6 +146,38 @@ def catalog(province):
             level=1,
         ),
     }
+
+
+@pytest.fixture
+def center(province):
+    """The province's Public Administration Service Center: a one-stop desk that receives the
+    departments' procedures and decides none."""
+    return factories.agency(
+        "000.00.99.H57",
+        "Trung tâm Phục vụ hành chính công tỉnh",
+        "department",
+        province["root"],
+        kind=Kind.SERVICE_CENTER,
+    )
+
+
+@pytest.fixture
+def record(province, center):
+    """The judicial record: decided by the Department of Justice, received at the center and
+    at the department's own desk."""
+    justice = province["justice"]
+    return factories.procedure(
+        "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam",
+        tier="department",
+        agencies=[justice],
+        receiving_points=[center.code, justice.code],
+        level=4,
+        processing_days=10,
+        documents=[
+            {"name": "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", "originals": 1, "copies": 0},
+            {"name": "Bản chụp giấy tờ tùy thân", "originals": 0, "copies": 1},
+        ],
+    )
 
 
 @pytest.fixture
