@@ -10,51 +10,13 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from motcua.accounts.models import Role, User
-from motcua.accounts.two_factor import needs_second_factor
+from motcua.accounts.models import Role
 from motcua.dossiers import results, services
 from motcua.dossiers.models import Dossier, Status
+from tests.browser.offices import act, logged_in, person
 from tests.factories import PDF
-from tests.second_factor import give_authenticator, pass_second_factor
 
 pytestmark = pytest.mark.browser
-PASSWORD = "mot-cua-dien-tu"
-
-
-def person(username, **fields) -> User:
-    return User.objects.create_user(username, password=PASSWORD, **fields)
-
-
-def logged_in(browser, live_server, username):
-    """Logged in through the page: the password, then an official's authenticator code."""
-    user = User.objects.get(username=username)
-    device = give_authenticator(user) if needs_second_factor(user) else None
-    context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto("/tai-khoan/dang-nhap/")
-    page.get_by_label("Số điện thoại, e-mail hoặc tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    if device is not None:
-        pass_second_factor(page, device)
-    return context, page
-
-
-def act(page, code, button, **fields):
-    """Choose the action in the dossier's one panel, give what it needs, take it."""
-    page.goto(f"/mot-cua/ho-so/{code}/")
-    choice = page.locator(f'[data-choose="{button}"]')
-    if choice.count():
-        choice.click()
-    form = page.locator("form.action", has=page.locator(f'button[data-action="{button}"]'))
-    for label, value in fields.items():
-        control = form.get_by_label(label, exact=True)
-        if control.evaluate("e => e.tagName") == "SELECT":
-            control.select_option(label=value)
-        else:
-            control.fill(value)
-    form.locator(f'button[data-action="{button}"]').click()
 
 
 def test_three_officials_take_a_dossier_to_a_signed_result(
