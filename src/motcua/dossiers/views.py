@@ -177,6 +177,7 @@ def detail_page(request, dossier, forms=None, status=200):
     context = {
         "dossier": dossier,
         "open_request": open_request,
+        "attachments": dossier.attachments.select_related("document", "supplement"),
         "can_withdraw": any(
             t.action == "withdraw" for t in workflow.allowed(dossier, request.user)
         ),
