@@ -1,5 +1,5 @@
-"""What some tests need of the machine beyond Python: programs, servers, a production-like
-environment for the site run as its own process.
+"""What some tests need of the machine beyond Python: programs, servers, and the site run as
+its own process behind an HTTPS proxy (the process itself: tests/live_site.py).
 
 `require` is the one rule for a missing service: on a developer's machine the test is skipped
 with the reason and what to do; under CI (CI=true), where everything must run, it fails.
@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from tests.live_site import NoRedirect, production_env
+
+PUBLIC_HOST = "dichvucong.example.gov.vn"
 
 
 def require(available: bool, missing: str) -> None:
@@ -40,51 +39,26 @@ def listening(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
-def production_env(tmp_path: Path) -> dict[str, str]:
-    test_only = {"DJANGO_SETTINGS_MODULE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {k: v for k, v in os.environ.items() if k not in test_only}
-    env.update(
-        DEBUG="0",
-        SECRET_KEY="deployment-test-" + "x" * 40,
-        AUDIT_KEY="deployment-test-audit-" + "x" * 40,
-        ALLOWED_HOSTS="dichvucong.example.gov.vn",
-        CSRF_TRUSTED_ORIGINS="https://dichvucong.example.gov.vn",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'motcua.sqlite3'}",
-        VAR_DIR=str(tmp_path),
-        TRUST_X_FORWARDED_PROTO="1",
-        SECURE_SSL_REDIRECT="1",
-        SECURE_HSTS_SECONDS="31536000",
-        DJANGO_SETTINGS_MODULE="motcua.settings",
-    )
-    return env
-
-
-def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def behind_proxy(var_dir: Path, **settings: str) -> dict[str, str]:
+    """The production settings docs/deploy.md gives a site behind an HTTPS proxy at
+    PUBLIC_HOST; `settings` add or replace."""
+    documented = {
+        "ALLOWED_HOSTS": PUBLIC_HOST,
+        "CSRF_TRUSTED_ORIGINS": f"https://{PUBLIC_HOST}",
+        "TRUST_X_FORWARDED_PROTO": "1",
+        "SECURE_SSL_REDIRECT": "1",
+        "SECURE_HSTS_SECONDS": "31536000",
+    }
+    return production_env(var_dir, **(documented | settings))
 
 
 def fetch(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers={"Host": "dichvucong.example.gov.vn", **headers})
+    """One request as the proxy passes it (to PUBLIC_HOST unless `headers` say otherwise),
+    redirects not followed: status, headers and body."""
+    request = urllib.request.Request(url, headers={"Host": PUBLIC_HOST, **headers})
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(request, timeout=10) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None

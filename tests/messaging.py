@@ -14,7 +14,7 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
-from tests.environment import free_port
+from tests.live_site import free_port
 from tests.payment_sandbox import exchange
 
 ZALO_APP_ID = "motcua-test"

@@ -15,88 +15,30 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script, by CI
+
+from tests.live_site import BIN, manage, production_env, served
+
 CITIZEN = {"username": "congdan", "password": "demo-motcua-2020"}  # the demo's, published
 CHECKS = "not_a_server_error,response_schema_conformance"
 
 
 def site_env(var_dir: Path) -> dict[str, str]:
-    """Production settings on a SQLite file in `var_dir`, reached as 127.0.0.1."""
-    kept = {"DJANGO_SETTINGS_MODULE", "DEBUG", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}
-    env = {name: value for name, value in os.environ.items() if name not in kept}
-    env.update(
-        DEBUG="0",
-        SECRET_KEY="schemathesis-run-only-" + "x" * 40,
-        AUDIT_KEY="schemathesis-run-only-audit-" + "x" * 40,
-        ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=f"sqlite:///{var_dir / 'motcua.sqlite3'}",
-        VAR_DIR=str(var_dir),
+    """Production settings, with tasks run at once and limits the run does not reach."""
+    return production_env(
+        var_dir,
         CELERY_TASK_ALWAYS_EAGER="1",
         API_LOGINS_PER_MINUTE="100000",
         LOOKUPS_PER_MINUTE="100000",
         LOG_LEVEL="WARNING",
     )
-    return env
-
-
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(env: dict[str, str], var_dir: Path) -> Iterator[str]:
-    """The site served on a free local port; its base URL while the block runs."""
-    port = free_port()
-    log = (var_dir / "gunicorn.log").open("wb")
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "motcua.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        env=env,
-        cwd=var_dir,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(base + "/api/schema/?format=json")
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-
-
-def wait_for(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
 
 
 def citizen_token(base: str) -> str:
@@ -146,7 +88,7 @@ def main() -> int:
         manage(env, "make_demo_certificate")
         manage(env, "load_demo")
         print(f"demo loaded in {time.monotonic() - started:.0f} s", flush=True)
-        with gunicorn(env, var_dir) as base:
+        with served(env, var_dir, log=var_dir / "gunicorn.log") as base:
             print("== schemathesis, anonymous", flush=True)
             anonymous = schemathesis(base)
             print("== schemathesis, a citizen's bearer token", flush=True)

@@ -1,11 +1,10 @@
 """A test that needs a service of the machine says so: skipped with the reason on a developer's
 machine, failed under CI, where every service runs (tests/environment.py)."""
 
-import socket
-
 import pytest
 
 from tests.environment import listening, require
+from tests.live_site import free_port
 
 
 def test_a_missing_service_skips_locally_with_its_reason(monkeypatch):
@@ -21,7 +20,4 @@ def test_a_missing_service_fails_under_ci(monkeypatch):
 
 
 def test_a_closed_port_is_not_listening():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-        assert not listening(port)
+    assert not listening(free_port())

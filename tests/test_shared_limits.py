@@ -1,29 +1,21 @@
 """Rate limits hold across gunicorn's workers when the cache is Redis, as docs/deploy.md asks:
 the lookups of one client are counted once, whichever worker answers them."""
 
-import socket
-import subprocess
-import time
-
 import pytest
 import redis
 
-from tests.environment import BIN, fetch, free_port, manage, production_env
+from tests.environment import behind_proxy, fetch
+from tests.live_site import manage, served
 
 REDIS_DB = 13
 LIMIT = 20
+WORKERS = 4
 
 
-def wait_for_workers(base: str, port: int) -> None:
-    """Until the site answers: the port opens before the workers have loaded the application."""
-    for _attempt in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+def warm(base: str) -> None:
+    """Until every worker has loaded the site: a request each, none too slow."""
     for _attempt in range(8):
-        for _worker in range(4):
+        for _worker in range(WORKERS):
             try:
                 fetch(f"{base}/tra-cuu/", **{"X-Forwarded-Proto": "https"})
             except TimeoutError:
@@ -37,29 +29,13 @@ def workers_on_redis(tmp_path):
     """Four gunicorn workers of one site, sharing a Redis cache emptied for the test."""
     url = f"redis://127.0.0.1:6379/{REDIS_DB}"
     redis.Redis.from_url(url).flushdb()
-    env = production_env(tmp_path) | {"REDIS_URL": url, "LOOKUPS_PER_MINUTE": str(LIMIT)}
-    done = manage(env, "migrate", "--noinput")
-    assert done.returncode == 0, done.stderr
-    port = free_port()
-    command = [str(BIN / "gunicorn"), "motcua.wsgi", "--bind", f"127.0.0.1:{port}"]
-    server = subprocess.Popen(
-        [*command, "--workers", "4"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    env = behind_proxy(tmp_path, REDIS_URL=url, LOOKUPS_PER_MINUTE=str(LIMIT))
+    manage(env, "migrate", "--noinput")
     try:
-        wait_for_workers(base, port)
-        yield base
+        with served(env, tmp_path, workers=WORKERS) as base:
+            warm(base)
+            yield base
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
         redis.Redis.from_url(url).flushdb()
 
 

@@ -10,7 +10,8 @@ import pytest
 from celery import Celery
 
 from motcua import config
-from tests.environment import BIN, listening, manage, production_env, require
+from tests.environment import listening, require
+from tests.live_site import BIN, manage, production_env
 
 BROKERS = {
     "filesystem": "filesystem://",
@@ -39,9 +40,8 @@ def wait_for(path: Path, text: str, seconds: float = 60) -> str:
 def test_a_worker_runs_the_periodic_apology_task(broker, tmp_path):
     url = BROKERS[broker]
     require(reachable(url), f"no {broker} server on 127.0.0.1: start it (see .ci/run)")
-    env = production_env(tmp_path) | {"CELERY_BROKER_URL": url}
-    migrated = manage(env, "migrate", "--noinput")
-    assert migrated.returncode == 0, migrated.stderr
+    env = production_env(tmp_path, CELERY_BROKER_URL=url)
+    manage(env, "migrate", "--noinput")
     queue = f"motcua-test-{uuid.uuid4().hex}"
     log = tmp_path / "worker.log"
     with log.open("w") as output:
