@@ -408,6 +408,9 @@ SMS_PER_PHONE_PER_DAY = config.env_int("SMS_PER_PHONE_PER_DAY", 20)
 SMS_PER_CLIENT_PER_HOUR = config.env_int("SMS_PER_CLIENT_PER_HOUR", 10)
 # Officials hear of a dossier due within this many working days.
 NOTICE_DEADLINE_DAYS = config.env_int("NOTICE_DEADLINE_DAYS", 2)
+# Feedback sent from one client address in an hour, and by one sender in a day.
+FEEDBACK_PER_CLIENT_PER_HOUR = config.env_int("FEEDBACK_PER_CLIENT_PER_HOUR", 10)
+FEEDBACK_PER_CONTACT_PER_DAY = config.env_int("FEEDBACK_PER_CONTACT_PER_DAY", 5)
 
 # The national public service portal (motcua.integrations, docs/integrations.md): where its API
 # is, the token we present and the one it presents when it sends us dossiers. Without

@@ -16,6 +16,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from motcua.core import audit
+from motcua.core.net import client_ip
 from motcua.dossiers.models import Satisfaction
 from motcua.feedback import queries, rules, services
 from motcua.feedback.forms import FeedbackForm
@@ -189,13 +190,22 @@ class FeedbackViewSet(viewsets.GenericViewSet):
             "application/json": FeedbackSubmitRequest,
             "multipart/form-data": FeedbackSubmitRequest,
         },
-        responses={201: SentFeedbackSerializer, 400: INVALID},
+        responses={
+            201: SentFeedbackSerializer,
+            400: INVALID,
+            429: OpenApiResponse(description="Too much feedback from this address or sender."),
+        },
     )
     def create(self, request):
         form = FeedbackForm(request.user, _object(request), request.FILES)
         if not form.is_valid():
             raise ValidationError({f: list(errors) for f, errors in form.errors.items()})
-        feedback, key = services.submit(form.cleaned_data, request.user)
+        try:
+            feedback, key = services.submit(
+                form.cleaned_data, request.user, client=client_ip(request)
+            )
+        except services.TooMuchFeedback as refusal:
+            return Response({"detail": refusal.message}, status=429)
         context = {"request": request, "key": key}
         return Response(SentFeedbackSerializer(feedback, context=context).data, status=201)
 

@@ -49,9 +49,12 @@ class FeedbackForm(forms.Form):
     )
     attachment = forms.FileField(label=_("One file (PDF, JPEG or PNG)"), required=False)
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, dossiers=None, **kwargs):
+        """`dossiers`: those the feedback may be about (by default the user's own; the
+        national portal, which signed its citizen in, names any registered dossier)."""
         super().__init__(*args, **kwargs)
         self.user = user
+        self.dossiers = dossiers if dossiers is not None else dossiers_of(user)
         if user.is_authenticated:
             for field in ("name", "phone", "email"):
                 del self.fields[field]
@@ -97,7 +100,7 @@ class FeedbackForm(forms.Form):
             )
 
     def _dossier(self, code: str):
-        dossier = dossiers_of(self.user).filter(code=code.strip()).first() if code else None
+        dossier = self.dossiers.filter(code=code.strip()).first() if code else None
         if dossier is None:
             raise ValidationError(
                 {"dossier": _("Choose one of your own dossiers by its code.")}, code="dossier"

@@ -125,6 +125,13 @@ class Feedback(models.Model):
         _("satisfaction with the answer"), max_length=16, choices=Satisfaction.choices, blank=True
     )
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    # Feedback sent on the national public service portal: its code there (a delivery twice
+    # is found by it); empty for feedback sent here.
+    national_code = models.CharField(
+        _("national portal code"), max_length=48, null=True, blank=True, unique=True
+    )
+    # The address the feedback was sent from, counted by the sending limit (services.py).
+    client_ip = models.CharField(max_length=45, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("feedback")
@@ -132,6 +139,7 @@ class Feedback(models.Model):
         ordering = ["-received_at", "-pk"]
         indexes = [
             models.Index(fields=["agency", "state", "answer_due"], name="feedback_agency_due_idx"),
+            models.Index(fields=["client_ip", "received_at"], name="feedback_client_idx"),
             models.Index(
                 fields=["-closed_at"],
                 condition=models.Q(state="answered", publish_consent=True),

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime
 import secrets
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +20,18 @@ from motcua.core.calendar import received_on
 from motcua.dossiers.models import Satisfaction
 from motcua.feedback import rules
 from motcua.feedback.models import Feedback, FeedbackDay
+from motcua.feedback.signals import feedback_changed
+
+CLIENT_WINDOW = datetime.timedelta(hours=1)
+CONTACT_WINDOW = datetime.timedelta(days=1)
+
+
+class TooMuchFeedback(Exception):
+    """Sending more now would go over a limit; `message` says so, for the person."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def next_code(day: datetime.date) -> str:
@@ -34,14 +48,62 @@ def next_code(day: datetime.date) -> str:
     return f"PAKN-{day:%y%m%d}-{number:04d}"
 
 
-def submit(data: dict, author) -> tuple[Feedback, str]:
-    """Register the feedback a valid FeedbackForm holds; with the follow-up key an anonymous
-    sender needs to read the answer ("" for a signed-in sender)."""
+def check_limits(data: dict, author, client: str) -> None:
+    """Refuse feedback past FEEDBACK_PER_CLIENT_PER_HOUR from one client address, or past
+    FEEDBACK_PER_CONTACT_PER_DAY from one sender (their account, phone or e-mail).
+
+    Counted in the database like the SMS limits (notifications/limits.py), so every worker
+    process counts alike; two sends at the same instant may both take the last place.
+    """
     now = timezone.now()
+    recent = Feedback.objects.filter(received_at__gte=now - CONTACT_WINDOW)
+    if author is not None and author.is_authenticated:
+        sender = Q(author=author)
+    else:
+        sender = Q(pk__in=[])
+        if data.get("phone"):
+            sender |= Q(phone=data["phone"])
+        if data.get("email"):
+            sender |= Q(email__iexact=data["email"])
+    if recent.filter(sender).count() >= settings.FEEDBACK_PER_CONTACT_PER_DAY:
+        raise TooMuchFeedback(
+            _(
+                "You have sent a lot of feedback today. Please wait until tomorrow, or"
+                " follow the feedback you have sent."
+            )
+        )
+    from_client = recent.filter(client_ip=client, received_at__gte=now - CLIENT_WINDOW)
+    if client and from_client.count() >= settings.FEEDBACK_PER_CLIENT_PER_HOUR:
+        raise TooMuchFeedback(
+            _(
+                "Too much feedback has been sent from your network in the last hour."
+                " Please wait an hour before sending more."
+            )
+        )
+
+
+def submit(
+    data: dict,
+    author,
+    *,
+    client: str = "",
+    received_at: datetime.datetime | None = None,
+    national_code: str | None = None,
+) -> tuple[Feedback, str]:
+    """Register the feedback a valid FeedbackForm holds; with the follow-up key an anonymous
+    sender needs to read the answer ("" for a signed-in sender, or feedback sent on the
+    national portal, which its sender follows there).
+
+    Sent here, it is limited per client address and sender (`check_limits`, TooMuchFeedback);
+    the national portal's feedback (`national_code`) is not, and keeps its sending time.
+    """
+    if national_code is None:
+        check_limits(data, author, client)
+    now = received_at or timezone.now()
     day = received_on(now)
     due = rules.deadlines(day)
     signed_in = author is not None and author.is_authenticated
-    key = "" if signed_in else secrets.token_urlsafe(18)
+    key = "" if signed_in or national_code else secrets.token_urlsafe(18)
     upload = data.get("attachment")
     feedback = Feedback(
         subject=data["subject"],
@@ -56,6 +118,8 @@ def submit(data: dict, author) -> tuple[Feedback, str]:
         title=data["title"].strip(),
         text=data["text"].strip(),
         publish_consent=data["publish_consent"],
+        national_code=national_code,
+        client_ip=client,
         received_at=now,
         received_on=day,
         answer_due=due.answer_due,
@@ -71,6 +135,7 @@ def submit(data: dict, author) -> tuple[Feedback, str]:
             feedback.attachment.save(upload.name, upload, save=False)
         feedback.save()
         _log(feedback, "feedback.received", author, to_state=feedback.state)
+        _changed(feedback, "submit", author if signed_in else None, "", feedback.text)
     return feedback, key
 
 
@@ -90,7 +155,23 @@ def perform(
             locked.state = move.target
         locked.save()
         _log(locked, f"feedback.{action}", person, from_state=before, to_state=locked.state)
+        actor = person if person is not None and person.is_authenticated else None
+        _changed(locked, action, actor, before, given)
     return locked
+
+
+def _changed(feedback: Feedback, action: str, actor, before: str, text: str) -> None:
+    """Tell the subscribers (the national portal's outbox, notices), in the transaction."""
+    feedback_changed.send(
+        sender=Feedback,
+        feedback=feedback,
+        action=action,
+        actor=actor,
+        from_state=before,
+        to_state=feedback.state,
+        text=text,
+        at=timezone.now(),
+    )
 
 
 def _check_given(move: rules.Move, given: str) -> None:

@@ -18,6 +18,7 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import CatalogQuery, search_procedures
 from motcua.core import audit
+from motcua.core.net import client_ip
 from motcua.dossiers.models import Dossier
 from motcua.feedback import queries, rules, services
 from motcua.feedback.forms import ActionForm, FeedbackForm, RatingForm
@@ -98,7 +99,11 @@ def send(request: HttpRequest) -> HttpResponse:
     form = FeedbackForm(request.user, request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "feedback/send.html", _send_context(request, form), status=400)
-    feedback, key = services.submit(form.cleaned_data, request.user)
+    try:
+        feedback, key = services.submit(form.cleaned_data, request.user, client=client_ip(request))
+    except services.TooMuchFeedback as refusal:
+        form.add_error(None, refusal.message)
+        return render(request, "feedback/send.html", _send_context(request, form), status=429)
     messages.success(request, _("Your feedback %(code)s has been sent.") % {"code": feedback.code})
     if key:
         return render(request, "feedback/sent.html", {"feedback": feedback, "key": key})
