@@ -136,7 +136,8 @@ define serve
 		export $(NATIONAL); \
 		$(BIN)/python -m national_portal_simulator --port 8002 --control-port 8003 \
 			--token $(NATIONAL_TOKEN) --push-token $(NATIONAL_INBOUND) --quiet \
-			--push-url http://127.0.0.1:8000/api/v1/national/dossiers & \
+			--push-url http://127.0.0.1:8000/api/v1/national/dossiers \
+			--feedback-push-url http://127.0.0.1:8000/api/v1/national/feedback & \
 		pids="$$pids $$!"; \
 	fi; \
 	if [ -z "$$SMS_GATEWAY_URL" ] && [ -z "$$ZALO_APP_ID" ]; then \

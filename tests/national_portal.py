@@ -19,6 +19,7 @@ from tests.payment_sandbox import exchange
 TOKEN = "test-suite-national-token"
 INBOUND_TOKEN = "test-suite-national-inbound-token"
 INTAKE_PATH = "/api/v1/national/dossiers"
+FEEDBACK_PATH = "/api/v1/national/feedback"
 
 
 @contextlib.contextmanager
@@ -85,6 +86,15 @@ class Simulator:
 
     def rejected(self) -> list[dict]:
         return json.loads(exchange("GET", f"{self.control_url}/control/rejected")[2])["rejected"]
+
+    def feedback(self, code: str) -> dict:
+        """The province's messages about its feedback `code`, in order, and the duplicates."""
+        return json.loads(exchange("GET", f"{self.control_url}/control/feedback?code={code}")[2])
+
+    def send_feedback(self, feedback: dict) -> dict:
+        """A citizen sends `feedback` on the national portal, which hands it over: the
+        province's answer (status and body)."""
+        return self.control("send-feedback", feedback=feedback)["pushed"]
 
     def submit(self, dossier: dict, files: list[dict], push: bool = True) -> dict:
         """A citizen submits `dossier` on the national portal, which hands it over."""

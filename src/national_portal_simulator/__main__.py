@@ -1,7 +1,8 @@
 """Run the national portal simulator:
 
     python -m national_portal_simulator --port 8002 --control-port 8003 --token … \
-        --push-url http://127.0.0.1:8000/api/v1/national/dossiers --push-token …
+        --push-url http://127.0.0.1:8000/api/v1/national/dossiers --push-token … \
+        --feedback-push-url http://127.0.0.1:8000/api/v1/national/feedback
 
 The first line printed tells whoever started it where it listens:
 `NATIONAL <service url> <control url>`.
@@ -66,9 +67,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--token", required=True, help="the token a province must present")
     parser.add_argument("--push-url", default="", help="the province's intake endpoint")
     parser.add_argument("--push-token", default="", help="the token presented to the province")
+    parser.add_argument("--feedback-push-url", default="", help="the province's feedback endpoint")
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
     options = parser.parse_args(argv)
-    portal = Portal(options.token, options.push_url, options.push_token)
+    portal = Portal(options.token, options.push_url, options.push_token, options.feedback_push_url)
     handler = QuietHandler if options.quiet else WSGIRequestHandler
     service = Service(options.host, options.port, ServiceApp(portal), handler)
     control = make_server(

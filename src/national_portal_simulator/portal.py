@@ -39,14 +39,7 @@ def schema_errors(message: Any) -> list[str]:
     """What is wrong with one status message, empty when it is well formed."""
     if not isinstance(message, dict):
         return ["a message must be a JSON object"]
-    errors = []
-    for name, kind in REQUIRED.items():
-        if name not in message:
-            errors.append(f"{name}: missing")
-        elif not isinstance(message[name], kind) or isinstance(message[name], bool) is not (
-            kind is bool
-        ):
-            errors.append(f"{name}: wrong type")
+    errors = _typed(message, REQUIRED)
     if errors:
         return errors
     for name, allowed in RANGES.items():
@@ -66,6 +59,69 @@ def schema_errors(message: Any) -> list[str]:
     return errors
 
 
+# A feedback message (phản ánh, kiến nghị): the province's code for it, the state 1–4 (received,
+# information asked, answered, not handled), and the entry of the change in `history`.
+FEEDBACK_REQUIRED: dict[str, type | tuple[type, ...]] = {
+    "feedback_code": str,
+    "national_code": str,
+    "sequence": int,
+    "agency_code": str,
+    "subject": str,
+    "title": str,
+    "text": str,
+    "sender": dict,
+    "received_date": str,
+    "answer_due": str,
+    "state": int,
+    "answer": str,
+    "refusal_reason": str,
+    "question": str,
+    "history": list,
+}
+FEEDBACK_STATES = range(1, 5)
+
+
+def _typed(message: dict, required: dict) -> list[str]:
+    errors = []
+    for name, kind in required.items():
+        if name not in message:
+            errors.append(f"{name}: missing")
+        elif not isinstance(message[name], kind) or isinstance(message[name], bool) is not (
+            kind is bool
+        ):
+            errors.append(f"{name}: wrong type")
+    return errors
+
+
+def feedback_errors(message: Any) -> list[str]:
+    """What is wrong with one feedback message, empty when it is well formed."""
+    if not isinstance(message, dict):
+        return ["a message must be a JSON object"]
+    errors = _typed(message, FEEDBACK_REQUIRED)
+    if errors:
+        return errors
+    if message["state"] not in FEEDBACK_STATES:
+        errors.append(f"state: {message['state']} is not one of 1–4")
+    if message["sequence"] < 1:
+        errors.append("sequence: starts at 1")
+    for name in ("received_date", "answer_due"):
+        if not _is_date(message[name]):
+            errors.append(f"{name}: not an ISO date")
+    if message["state"] == 3 and not message["answer"]:
+        errors.append("answer: an answered feedback carries its answer")
+    if message["state"] == 4 and not message["refusal_reason"]:
+        errors.append("refusal_reason: a feedback not handled carries the reason")
+    if message["state"] == 2 and not message["question"]:
+        errors.append("question: the information asked for is missing")
+    if not message["sender"].get("name"):
+        errors.append("sender: needs a name")
+    for entry in message["history"]:
+        if not isinstance(entry, dict) or not {"at", "action", "state"} <= entry.keys():
+            errors.append("history: each entry needs at, action and state")
+            break
+    return errors
+
+
 def _is_date(text: str) -> bool:
     try:
         datetime.date.fromisoformat(text[:10])
@@ -81,6 +137,7 @@ class Portal:
     token: str
     push_url: str = ""
     push_token: str = ""
+    feedback_push_url: str = ""
     mode: str = "up"  # up, failing (answers 503) or down (its service port closed)
     delay: float = 0.0
     received: dict[str, list[dict]] = field(default_factory=dict)
@@ -89,6 +146,10 @@ class Portal:
     outgoing: dict[str, dict] = field(default_factory=dict)
     handed: dict[str, dict] = field(default_factory=dict)  # every dossier offered, kept
     acknowledged: dict[str, dict] = field(default_factory=dict)
+    # Feedback: the province's messages by its feedback code, and what citizens sent here.
+    feedback: dict[str, list[dict]] = field(default_factory=dict)
+    feedback_duplicates: dict[str, int] = field(default_factory=dict)
+    citizens_feedback: dict[str, dict] = field(default_factory=dict)
     files: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)
     requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -102,6 +163,9 @@ class Portal:
                 self.outgoing,
                 self.handed,
                 self.acknowledged,
+                self.feedback,
+                self.feedback_duplicates,
+                self.citizens_feedback,
             ):
                 kept.clear()
             self.files.clear()
@@ -115,18 +179,39 @@ class Portal:
         A message already taken (same dossier, same sequence) is a duplicate: acknowledged,
         not kept twice. One beyond the next is a gap: refused, naming the sequence expected.
         """
-        errors = schema_errors(message)
-        code = message.get("dossier_code", "") if isinstance(message, dict) else ""
+        return self._take(
+            message, schema_errors(message), "dossier_code", self.received, self.duplicates
+        )
+
+    def take_feedback(self, message: Any) -> dict:
+        """A feedback message, kept in each feedback's order as status messages are."""
+        return self._take(
+            message,
+            feedback_errors(message),
+            "feedback_code",
+            self.feedback,
+            self.feedback_duplicates,
+        )
+
+    def _take(
+        self,
+        message: Any,
+        errors: list[str],
+        name: str,
+        received: dict[str, list[dict]],
+        duplicates: dict[str, int],
+    ) -> dict:
+        code = message.get(name, "") if isinstance(message, dict) else ""
         sequence = message.get("sequence") if isinstance(message, dict) else None
-        answer = {"dossier_code": code, "sequence": sequence}
+        answer = {name: code, "sequence": sequence}
         with self.lock:
             if errors:
                 self.rejected.append({"message": message, "errors": errors})
                 return {**answer, "outcome": "rejected", "errors": errors}
-            kept = self.received.setdefault(code, [])
+            kept = received.setdefault(code, [])
             expected = len(kept) + 1
             if sequence < expected:
-                self.duplicates[code] = self.duplicates.get(code, 0) + 1
+                duplicates[code] = duplicates.get(code, 0) + 1
                 return {**answer, "outcome": "duplicate"}
             if sequence > expected:
                 self.rejected.append({"message": message, "errors": ["gap"]})
@@ -176,4 +261,8 @@ class Portal:
                 "rejected": len(self.rejected),
                 "outgoing": sorted(self.outgoing),
                 "acknowledged": self.acknowledged,
+                "feedback": len(self.feedback),
+                "feedback_messages": sum(len(kept) for kept in self.feedback.values()),
+                "feedback_duplicates": sum(self.feedback_duplicates.values()),
+                "citizens_feedback": self.citizens_feedback,
             }

@@ -2,6 +2,7 @@
 
 Service (the port a province's system talks to; closed while "down"):
   POST /api/v1/status                  status messages, {"messages": [...]} → per-message outcome
+  POST /api/v1/feedback                feedback messages, the same way, in each feedback's order
   GET  /api/v1/dossiers/outgoing       dossiers submitted here, for the province to pull
   POST /api/v1/dossiers/<code>/ack     the province took a dossier (its answer in the body)
   GET  /api/v1/files/<id>              a file of a dossier sent by link
@@ -12,11 +13,14 @@ Control (tests and developers; never a province):
   GET  /control/state                  counts, mode, outgoing and acknowledged dossiers
   GET  /control/received?code=…        the messages kept for a dossier, in order
   GET  /control/rejected               what was refused and why
+  GET  /control/feedback?code=…        the messages kept for a feedback (the province's code)
   POST /control/config                 {"mode": "up"|"failing"|"down", "delay": s, "push_url",
-                                        "push_token"}
+                                        "push_token", "feedback_push_url"}
   POST /control/reset
   POST /control/submit                 {"dossier": {...}, "files": [...], "push": true}
   POST /control/push                   {"code": …} hand an offered dossier over again
+  POST /control/send-feedback          {"feedback": {...}} a citizen's feedback, pushed to the
+                                        province (again, if sent again: it must take it once)
 """
 
 from __future__ import annotations
@@ -80,6 +84,7 @@ class ServiceApp(App):
 
     routes = {
         ("POST", "/api/v1/status"): "status",
+        ("POST", "/api/v1/feedback"): "feedback",
         ("GET", "/api/v1/dossiers/outgoing"): "outgoing",
         ("GET", "/api/v1/ping"): "ping",
     }
@@ -104,10 +109,16 @@ class ServiceApp(App):
         return hmac.compare_digest(given.encode(), f"Bearer {self.portal.token}".encode())
 
     def status(self, environ: dict, body: bytes, query: dict) -> Response:
+        return self._messages(body, self.portal.take)
+
+    def feedback(self, environ: dict, body: bytes, query: dict) -> Response:
+        return self._messages(body, self.portal.take_feedback)
+
+    def _messages(self, body: bytes, take: Callable[[Any], dict]) -> Response:
         data = _read_json(body)
         if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
             return as_json({"error": 'send {"messages": [...]}'}, "400 Bad Request")
-        return as_json({"results": [self.portal.take(m) for m in data["messages"]]})
+        return as_json({"results": [take(m) for m in data["messages"]]})
 
     def outgoing(self, environ: dict, body: bytes, query: dict) -> Response:
         with self.portal.lock:
@@ -140,10 +151,12 @@ class ControlApp(App):
         ("GET", "/control/state"): "state",
         ("GET", "/control/received"): "received",
         ("GET", "/control/rejected"): "rejected",
+        ("GET", "/control/feedback"): "feedback",
         ("POST", "/control/config"): "config",
         ("POST", "/control/reset"): "reset",
         ("POST", "/control/submit"): "submit",
         ("POST", "/control/push"): "push",
+        ("POST", "/control/send-feedback"): "send_feedback",
     }
 
     def __init__(self, portal: Portal, service: Any):
@@ -163,6 +176,16 @@ class ControlApp(App):
                 }
             )
 
+    def feedback(self, environ: dict, body: bytes, query: dict) -> Response:
+        code = query.get("code", [""])[0]
+        with self.portal.lock:
+            return as_json(
+                {
+                    "messages": list(self.portal.feedback.get(code, [])),
+                    "duplicates": self.portal.feedback_duplicates.get(code, 0),
+                }
+            )
+
     def rejected(self, environ: dict, body: bytes, query: dict) -> Response:
         with self.portal.lock:
             return as_json({"rejected": list(self.portal.rejected)})
@@ -176,6 +199,7 @@ class ControlApp(App):
         portal.delay = float(data.get("delay", portal.delay))
         portal.push_url = data.get("push_url", portal.push_url)
         portal.push_token = data.get("push_token", portal.push_token)
+        portal.feedback_push_url = data.get("feedback_push_url", portal.feedback_push_url)
         self.service.open(portal.mode != "down")
         return self.state(environ, body, query)
 
@@ -198,13 +222,31 @@ class ControlApp(App):
             return as_json({"error": "no such dossier"}, "404 Not Found")
         return as_json({"pushed": self._push(offered)})
 
+    def send_feedback(self, environ: dict, body: bytes, query: dict) -> Response:
+        """A citizen's feedback sent on the portal, handed to the province at once; the
+        province's answer (its code for the feedback) is kept by the national code."""
+        feedback = (_read_json(body) or {}).get("feedback")
+        if not isinstance(feedback, dict) or not feedback.get("national_code"):
+            return as_json({"error": 'send {"feedback": {"national_code": …}}'}, "400 Bad Request")
+        answer = self._post(self.portal.feedback_push_url, feedback, "feedback_push_url")
+        with self.portal.lock:
+            self.portal.citizens_feedback[feedback["national_code"]] = answer
+        return as_json({"pushed": answer})
+
     def _push(self, dossier: dict) -> dict:
         """Hand a dossier to the province's intake endpoint, as the national portal does."""
-        if not self.portal.push_url:
-            return {"status": None, "body": "no push_url configured"}
+        answer = self._post(self.portal.push_url, dossier, "push_url")
+        if answer["status"] in (200, 201):
+            self.portal.acknowledge(dossier["dossier_code"], answer["body"] or {})
+        return answer
+
+    def _post(self, url: str, data: dict, setting: str) -> dict:
+        """POST `data` to the province with the portal's credential: its status and answer."""
+        if not url:
+            return {"status": None, "body": f"no {setting} configured"}
         request = urllib.request.Request(
-            self.portal.push_url,
-            data=json.dumps(dossier, ensure_ascii=False).encode(),
+            url,
+            data=json.dumps(data, ensure_ascii=False).encode(),
             headers={
                 "Content-Type": "application/json",
                 "Authorization": f"Bearer {self.portal.push_token}",
@@ -215,7 +257,4 @@ class ControlApp(App):
                 status, text = response.status, response.read()
         except urllib.error.HTTPError as error:
             status, text = error.code, error.read()
-        answer = {"status": status, "body": _read_json(text)}
-        if status in (200, 201):
-            self.portal.acknowledge(dossier["dossier_code"], answer["body"] or {})
-        return answer
+        return {"status": status, "body": _read_json(text)}

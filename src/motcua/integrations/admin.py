@@ -20,8 +20,8 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "next_attempt_at",
         "short_error",
     )
-    list_filter = ("state",)
-    search_fields = ("dossier__code",)
+    list_filter = ("kind", "state")
+    search_fields = ("dossier__code", "feedback__code")
     actions = ("resend",)
     date_hierarchy = "created_at"
     show_full_result_count = False

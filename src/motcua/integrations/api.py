@@ -15,7 +15,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from motcua.integrations import intake, portal
+from motcua.integrations import feedback_intake, intake, portal
 
 PORTAL_CREDENTIAL = "national-portal"
 
@@ -85,4 +85,35 @@ class IntakeView(APIView):
         except intake.IntakeRefused as refused:
             return Response(refused.errors, status=refused.status)
         answer = intake.IntakeAnswerSerializer(taken.answer()).data
+        return Response(answer, status=status.HTTP_201_CREATED if taken.created else 200)
+
+
+class FeedbackIntakeView(APIView):
+    authentication_classes = [NationalPortalAuthentication]
+    permission_classes = [IsNationalPortal]
+
+    @extend_schema(
+        summary="National portal: hand over feedback sent there",
+        description=(
+            "The feedback is routed to the agency concerned (the dossier's deciding agency, the"
+            " procedure's, or the agency named) and registered under our code; its changes go"
+            " back to the portal in order. Sending the same feedback again creates nothing"
+            " (200, `created` false)."
+        ),
+        request=feedback_intake.NationalFeedbackSerializer,
+        responses={
+            201: feedback_intake.FeedbackTakenSerializer,
+            200: feedback_intake.FeedbackTakenSerializer,
+            400: OpenApiResponse(description="Bad input; the messages say what, in Vietnamese."),
+            401: OpenApiResponse(description="Without the national portal's credential."),
+            403: OpenApiResponse(description="Not the national portal."),
+        },
+        tags=["national portal"],
+    )
+    def post(self, request):
+        try:
+            taken = feedback_intake.take(request.data)
+        except intake.IntakeRefused as refused:
+            return Response(refused.errors, status=refused.status)
+        answer = feedback_intake.FeedbackTakenSerializer(taken.answer()).data
         return Response(answer, status=status.HTTP_201_CREATED if taken.created else 200)

@@ -114,7 +114,7 @@ def take(data: Any, *, pulled: bool = False) -> Taken:
     """Take in one dossier from the national portal (see the module's docstring)."""
     shape = NationalDossierSerializer(data=data)
     if not shape.is_valid():
-        raise IntakeRefused(_flatten(shape.errors))
+        raise IntakeRefused(flatten(shape.errors))
     given = shape.validated_data
     code = given["dossier_code"].strip()
     if not CODE.match(code):
@@ -124,7 +124,7 @@ def take(data: Any, *, pulled: bool = False) -> Taken:
         return Taken(earlier, created=False)
     procedure, agency = _procedure_and_agency(given)
     applicant = _applicant(given["applicant"])
-    submitted_at = _submitted_at(given["submitted_at"])
+    submitted_at = check_submitted_at(given["submitted_at"])
     uploads = _uploads(procedure, given["documents"])
     answers = _answers(procedure, code, given["answers"], uploads)
     try:
@@ -183,7 +183,7 @@ def _applicant(given: dict) -> dict[str, Any]:
     return {**given, "phone": phone}
 
 
-def _submitted_at(moment: datetime.datetime) -> datetime.datetime:
+def check_submitted_at(moment: datetime.datetime) -> datetime.datetime:
     if moment > timezone.now() + CLOCK_SKEW:
         raise IntakeRefused({"submitted_at": [_("The submission time is in the future.")]})
     return moment
@@ -284,18 +284,18 @@ def _register(
     return dossier
 
 
-def _flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+def flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
     """DRF's nested errors as one level: `applicant.id_number` → messages."""
     if isinstance(errors, dict):
         flat: dict[str, list[str]] = {}
         for name, inner in errors.items():
             key = f"{prefix}.{name}" if prefix else str(name)
-            flat.update(_flatten(inner, key))
+            flat.update(flatten(inner, key))
         return flat
     if isinstance(errors, list) and errors and not isinstance(errors[0], str):
         flat = {}
         for index, inner in enumerate(errors):
-            flat.update(_flatten(inner, f"{prefix}[{index}]"))
+            flat.update(flatten(inner, f"{prefix}[{index}]"))
         return flat
     return {prefix or "detail": [str(e) for e in errors]}
 

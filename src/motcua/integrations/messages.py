@@ -1,4 +1,5 @@
-"""The status message sent to the national portal for one change of a dossier.
+"""The messages sent to the national portal: a status for one change of a dossier, and a
+feedback message for one change of a feedback (item 6, at the end).
 
 The fields follow the national sync as DOMAIN.md lists them (the real wire format is not
 public; the adapter may reshape them): codes, channel 1–3, the dates, the national status
@@ -26,6 +27,7 @@ from motcua.dossiers.models import (
     Rating,
     ResultDocument,
 )
+from motcua.feedback.models import Feedback
 
 CHANNELS = {Channel.DESK: 1, Channel.ONLINE: 2, Channel.POST: 3}
 # Paid online, as the national portal counts it: no fee, paid online, fee not paid online.
@@ -138,3 +140,52 @@ def _paid_online(dossier: Dossier) -> int:
     payment = apps.get_model("payments", "Payment")
     paid = payment.objects.filter(dossier=dossier, status="paid").exists()
     return PAID_ONLINE if paid else NOT_PAID_ONLINE
+
+
+# ---------------------------------------------------------------- feedback (item 6)
+
+# The national states of feedback (phản ánh, kiến nghị) as modelled: received, more information
+# asked of the sender, answered, not handled.
+FEEDBACK_STATES = {"received": 1, "info_requested": 2, "answered": 3, "refused": 4}
+
+
+def feedback_message(feedback: Feedback, action: str, text: str, at: datetime.datetime) -> dict:
+    """What one change of a feedback tells the national portal, written in the change's
+    transaction: the feedback as it stands, and the entry of this change (the answer, the
+    reason, the question, the reply or the rating in `text`). The portal reaches the sender
+    with the contact they gave, and publishes the answer only with their consent."""
+    return {
+        "feedback_code": feedback.code,
+        "national_code": feedback.national_code or "",
+        "agency_code": feedback.agency.code or "",
+        "subject": feedback.subject,
+        "procedure_code": feedback.procedure.code if feedback.procedure_id else "",
+        "dossier_code": feedback.dossier.code if feedback.dossier_id else "",
+        "title": feedback.title,
+        "text": feedback.text,
+        "sender": {"name": feedback.name, "phone": feedback.phone, "email": feedback.email},
+        "publish_consent": feedback.publish_consent,
+        "received_date": _iso(feedback.received_at),
+        "answer_due": _iso(feedback.answer_due),
+        "state": FEEDBACK_STATES[feedback.state],
+        "local_state": feedback.state,
+        "question": feedback.question,
+        "reply": feedback.reply,
+        "answer": feedback.answer,
+        "refusal_reason": feedback.refusal_reason,
+        "closed_date": _iso(feedback.closed_at),
+        "rating": feedback.rating,
+        "history": [
+            {
+                "at": _iso(at),
+                "action": action,
+                "state": FEEDBACK_STATES[feedback.state],
+                "text": text,
+            }
+        ],
+    }
+
+
+def completed_feedback(rows: list[tuple[int, int, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The feedback messages as sent: each with its sequence (nothing else grows after)."""
+    return [{**payload, "sequence": sequence} for _feedback_id, sequence, payload in rows]

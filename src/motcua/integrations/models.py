@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Dossier
+from motcua.feedback.models import Feedback
 
 
 class MessageState(models.TextChoices):
@@ -14,17 +15,41 @@ class MessageState(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
 
 
-class OutboxMessage(models.Model):
-    """One change of a dossier as the national portal must learn it, written in the change's
-    own transaction (so it exists exactly when the change does) and sent after it.
+class MessageKind(models.TextChoices):
+    """The outbox's two streams: a dossier's statuses, and a feedback's changes."""
 
-    `sequence` numbers a dossier's messages 1, 2, 3… without gaps; the portal takes them in
-    that order and recognises a message it already has by it, so a resend delivers nothing
-    twice.
+    STATUS = "status", _("Dossier status")
+    FEEDBACK = "feedback", _("Feedback")
+
+
+class OutboxMessage(models.Model):
+    """One change of a dossier or of a feedback as the national portal must learn it, written
+    in the change's own transaction (so it exists exactly when the change does) and sent
+    after it.
+
+    `sequence` numbers a dossier's (or a feedback's) messages 1, 2, 3… without gaps; the portal
+    takes them in that order and recognises a message it already has by it, so a resend
+    delivers nothing twice.
     """
 
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=MessageKind.choices, default=MessageKind.STATUS
+    )
     dossier = models.ForeignKey(
-        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="+"
+        Dossier,
+        verbose_name=_("dossier"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    feedback = models.ForeignKey(
+        Feedback,
+        verbose_name=_("feedback"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     sequence = models.PositiveIntegerField(_("sequence"))
     payload = models.JSONField(_("message"))
@@ -43,20 +68,37 @@ class OutboxMessage(models.Model):
         verbose_name_plural = _("messages to the national portal")
         ordering = ["dossier_id", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["dossier", "sequence"], name="outbox_sequence_unique")
+            models.UniqueConstraint(fields=["dossier", "sequence"], name="outbox_sequence_unique"),
+            models.UniqueConstraint(
+                fields=["feedback", "sequence"], name="outbox_feedback_sequence_unique"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="status", dossier__isnull=False, feedback__isnull=True)
+                    | models.Q(kind="feedback", dossier__isnull=True, feedback__isnull=False)
+                ),
+                name="outbox_one_subject",
+            ),
         ]
         indexes = [
-            # What waits, dossier by dossier in order: the sender's and the sweep's scan.
+            # What waits, dossier by dossier (feedback by feedback) in order: the sender's and
+            # the sweep's scan.
             models.Index(
                 fields=["dossier", "sequence"],
                 condition=models.Q(state="pending"),
                 name="outbox_pending_idx",
             ),
+            models.Index(
+                fields=["feedback", "sequence"],
+                condition=models.Q(state="pending"),
+                name="outbox_feedback_pending_idx",
+            ),
             models.Index(fields=["-delivered_at"], name="outbox_delivered_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.payload.get('dossier_code', self.dossier_id)} #{self.sequence}"
+        code = self.payload.get("dossier_code") or self.payload.get("feedback_code")
+        return f"{code or self.dossier_id or self.feedback_id} #{self.sequence}"
 
 
 class Sender(models.Model):

@@ -1,5 +1,10 @@
-"""The outbox (status sync): every change of a dossier reaches the national portal, in order,
-once.
+"""The outbox (status sync, feedback sync): every change of a dossier, and of a feedback,
+reaches the national portal, in order, once.
+
+It holds two streams (`STREAMS`), each numbered per subject: a dossier's status messages
+(`on_status_changed`) and a feedback's messages (`on_feedback_changed`). Both go through the
+same sender, backoff, sweep and resend; a stream only says how its messages are keyed,
+completed and posted.
 
 A change writes its message in its own transaction (`enqueue`, on `status_changed`), numbered
 per dossier. After the commit a task sends what waits (`flush`): one sender at a time (a
@@ -17,7 +22,7 @@ import datetime
 import json
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,8 +34,9 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from motcua.dossiers.models import Dossier, Event, Status
+from motcua.feedback.models import Feedback
 from motcua.integrations import messages, portal
-from motcua.integrations.models import MessageState, OutboxMessage, Sender
+from motcua.integrations.models import MessageKind, MessageState, OutboxMessage, Sender
 
 SENDER = "national-portal"
 LEASE = datetime.timedelta(minutes=2)
@@ -44,32 +50,69 @@ def enabled() -> bool:
     return import_string(settings.NATIONAL_PORTAL["CLASS"]).enabled
 
 
+@dataclass(frozen=True)
+class Stream:
+    """One kind of message: the field its subject is keyed by (each subject's messages are
+    numbered 1, 2, 3… and sent in that order), how a batch is completed when it is sent, and
+    the adapter's call that posts it."""
+
+    kind: str
+    key: str
+    complete: Callable[[list[tuple[int, int, dict]]], list[dict]]
+    post: Callable[[portal.NationalPortal, list[dict]], list[portal.Outcome]]
+
+
+STATUS = Stream(
+    MessageKind.STATUS, "dossier_id", messages.completed, lambda a, m: a.send_statuses(m)
+)
+FEEDBACK = Stream(
+    MessageKind.FEEDBACK,
+    "feedback_id",
+    messages.completed_feedback,
+    lambda a, m: a.send_feedback(m),
+)
+STREAMS = {stream.kind: stream for stream in (STATUS, FEEDBACK)}
+
+
 def on_status_changed(sender, dossier: Dossier, event: Event | None = None, **kwargs) -> None:
     """Queue the change for the portal, in the change's transaction; send after the commit."""
     if event is None or not dossier.code or not enabled():
         return
-    enqueue(dossier, event)
+    enqueue(STATUS, dossier.pk, messages.status_message(dossier, event))
     transaction.on_commit(_schedule_flush)
 
 
-def enqueue(dossier: Dossier, event: Event) -> None:
-    """Write the dossier's next message, numbered in the same statement. The dossier's row is
+def on_feedback_changed(
+    sender, feedback: Feedback, action: str, text: str, at: datetime.datetime, **kwargs
+) -> None:
+    """Queue a feedback's change (received, answered, refused, information asked, the
+    sender's reply or rating) for the portal, in the change's transaction."""
+    if not enabled():
+        return
+    enqueue(FEEDBACK, feedback.pk, messages.feedback_message(feedback, action, text, at))
+    transaction.on_commit(_schedule_flush)
+
+
+def enqueue(stream: Stream, subject_id: int, message: dict) -> None:
+    """Write the subject's next message, numbered in the same statement. The subject's row is
     locked by the service making the change, so the next sequence is this transaction's alone
     (the unique constraint would refuse a second one)."""
     table = connection.ops.quote_name(OutboxMessage._meta.db_table)
-    payload = json.dumps(messages.status_message(dossier, event), cls=DjangoJSONEncoder)
+    column = connection.ops.quote_name(stream.key)
+    payload = json.dumps(message, cls=DjangoJSONEncoder)
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (dossier_id, sequence, payload, state, created_at, attempts,"
-            f" last_error) SELECT %s, COALESCE(MAX(sequence), 0) + 1, %s{cast}, %s, %s, 0, ''"
-            f" FROM {table} WHERE dossier_id = %s",
+            f"INSERT INTO {table} (kind, {column}, sequence, payload, state, created_at,"
+            f" attempts, last_error) SELECT %s, %s, COALESCE(MAX(sequence), 0) + 1, %s{cast},"
+            f" %s, %s, 0, '' FROM {table} WHERE {column} = %s",
             [
-                dossier.pk,
+                stream.kind,
+                subject_id,
                 payload,
                 MessageState.PENDING,
                 connection.ops.adapt_datetimefield_value(timezone.now()),
-                dossier.pk,
+                subject_id,
             ],
         )
 
@@ -116,48 +159,68 @@ def flush(budget: float = 50.0, batch: int | None = None) -> FlushReport:
 def _send_passes(
     adapter: portal.NationalPortal, token: str, batch: int, deadline: float, report: FlushReport
 ) -> None:
-    """Walk the waiting messages by (dossier, sequence) until a walk sends nothing."""
+    """Walk each stream's waiting messages by (subject, sequence) until a walk sends nothing."""
     while time.monotonic() < deadline:
         before = report.delivered
-        blocked: set[int] = set()
-        position = (0, 0)
-        while time.monotonic() < deadline:
-            rows = list(_due().filter(_after(position)).order_by("dossier_id", "sequence")[:batch])
-            if not rows:
-                break
-            position = (rows[-1].dossier_id, rows[-1].sequence)
-            _extend(token)
-            if not _send_batch(adapter, _sendable(rows, blocked), blocked, report):
+        for stream in STREAMS.values():
+            if not _walk(stream, adapter, token, batch, deadline, report):
                 return
         if report.delivered == before:
             return
+
+
+def _walk(
+    stream: Stream,
+    adapter: portal.NationalPortal,
+    token: str,
+    batch: int,
+    deadline: float,
+    report: FlushReport,
+) -> bool:
+    """One walk over the stream's waiting messages; False when the portal is unreachable."""
+    blocked: set[int] = set()
+    position = (0, 0)
+    waiting = _due().filter(kind=stream.kind).order_by(stream.key, "sequence")
+    while time.monotonic() < deadline:
+        rows = list(waiting.filter(_after(stream, position))[:batch])
+        if not rows:
+            break
+        position = (getattr(rows[-1], stream.key), rows[-1].sequence)
+        _extend(token)
+        if not _send_batch(stream, adapter, _sendable(stream, rows, blocked), blocked, report):
+            return False
+    return True
 
 
 def _due() -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(state=MessageState.PENDING)
 
 
-def _after(position: tuple[int, int]) -> Q:
-    dossier_id, sequence = position
-    return Q(dossier_id__gt=dossier_id) | Q(dossier_id=dossier_id, sequence__gt=sequence)
+def _after(stream: Stream, position: tuple[int, int]) -> Q:
+    subject_id, sequence = position
+    return Q(**{f"{stream.key}__gt": subject_id}) | Q(
+        **{stream.key: subject_id, "sequence__gt": sequence}
+    )
 
 
-def _sendable(rows: list[OutboxMessage], blocked: set[int]) -> list[OutboxMessage]:
+def _sendable(stream: Stream, rows: list[OutboxMessage], blocked: set[int]) -> list[OutboxMessage]:
     """The rows that may go now: not behind a message that failed, nor one waiting to be
-    tried again (a dossier's first waiting message carries its retry time)."""
+    tried again (a subject's first waiting message carries its retry time)."""
     now = timezone.now()
     sendable = []
     for row in rows:
-        if row.dossier_id in blocked:
+        subject = getattr(row, stream.key)
+        if subject in blocked:
             continue
         if row.next_attempt_at and row.next_attempt_at > now:
-            blocked.add(row.dossier_id)
+            blocked.add(subject)
             continue
         sendable.append(row)
     return sendable
 
 
 def _send_batch(
+    stream: Stream,
     adapter: portal.NationalPortal,
     rows: list[OutboxMessage],
     blocked: set[int],
@@ -167,8 +230,10 @@ def _send_batch(
     if not rows:
         return True
     try:
-        sent = messages.completed([(row.dossier_id, row.sequence, row.payload) for row in rows])
-        outcomes = adapter.send_statuses(sent)
+        sent = stream.complete(
+            [(getattr(row, stream.key), row.sequence, row.payload) for row in rows]
+        )
+        outcomes = stream.post(adapter, sent)
     except (portal.PortalUnavailable, portal.PortalRefused) as error:
         _portal_failed(rows, str(error))
         report.portal_down = True
@@ -176,14 +241,15 @@ def _send_batch(
     now = timezone.now()
     delivered = []
     for row, outcome in zip(rows, outcomes, strict=True):
-        if row.dossier_id in blocked:
+        subject = getattr(row, stream.key)
+        if subject in blocked:
             continue  # behind a message the portal did not take: stays waiting, untouched
         if outcome.delivered:
             delivered.append(row.pk)
             continue
-        blocked.add(row.dossier_id)
+        blocked.add(subject)
         report.refused += 1
-        _refused(row, outcome, now)
+        _refused(stream, row, outcome, now)
     OutboxMessage.objects.filter(pk__in=delivered).update(
         state=MessageState.DELIVERED,
         delivered_at=now,
@@ -196,11 +262,15 @@ def _send_batch(
     return True
 
 
-def _refused(row: OutboxMessage, outcome: portal.Outcome, now: datetime.datetime) -> None:
+def _refused(
+    stream: Stream, row: OutboxMessage, outcome: portal.Outcome, now: datetime.datetime
+) -> None:
     """The portal did not take this message: try it later; after a gap, resend from the
     message the portal expects."""
     if outcome.result == portal.GAP and outcome.expected:
-        _rewind(row.dossier_id, outcome.expected)
+        _later(stream, getattr(row, stream.key), outcome.expected).update(
+            state=MessageState.PENDING, delivered_at=None
+        )
         error, retry_at = f"the portal expects message {outcome.expected} first", None
     else:
         error, retry_at = outcome.error or outcome.result, now + backoff(row.attempts + 1)
@@ -209,9 +279,10 @@ def _refused(row: OutboxMessage, outcome: portal.Outcome, now: datetime.datetime
     )
 
 
-def _rewind(dossier_id: int, sequence: int) -> None:
-    OutboxMessage.objects.filter(dossier_id=dossier_id, sequence__gte=sequence).update(
-        state=MessageState.PENDING, delivered_at=None
+def _later(stream: Stream, subject_id: int, sequence: int) -> QuerySet[OutboxMessage]:
+    """The subject's messages from `sequence` on."""
+    return OutboxMessage.objects.filter(
+        kind=stream.kind, sequence__gte=sequence, **{stream.key: subject_id}
     )
 
 
@@ -258,17 +329,19 @@ def retry_now() -> None:
 
 @transaction.atomic
 def resend(selected: Iterable[OutboxMessage]) -> int:
-    """Send the selected messages again, with every later message of their dossiers, in order.
+    """Send the selected messages again, with every later message of their dossiers (or
+    feedback), in order.
 
     The portal answers a message it already has as a duplicate: nothing is delivered twice.
     Answers how many messages wait again.
     """
-    first: dict[int, int] = {}
+    first: dict[tuple[str, int], int] = {}
     for row in selected:
-        first[row.dossier_id] = min(first.get(row.dossier_id, row.sequence), row.sequence)
+        subject = (row.kind, getattr(row, STREAMS[row.kind].key))
+        first[subject] = min(first.get(subject, row.sequence), row.sequence)
     count = 0
-    for dossier_id, sequence in first.items():
-        count += OutboxMessage.objects.filter(dossier_id=dossier_id, sequence__gte=sequence).update(
+    for (kind, subject_id), sequence in first.items():
+        count += _later(STREAMS[kind], subject_id, sequence).update(
             state=MessageState.PENDING, next_attempt_at=None, delivered_at=None
         )
     retry_now()
@@ -283,8 +356,9 @@ class Backlog:
     failed: int  # waiting messages whose sending failed at least once
 
 
-def backlog() -> Backlog:
-    waiting = _due()
+def backlog(kind: str | None = None) -> Backlog:
+    """What waits to be sent: of one kind (MessageKind), or of both."""
+    waiting = _due() if kind is None else _due().filter(kind=kind)
     oldest = waiting.order_by("created_at").values_list("created_at", flat=True).first()
     failed = waiting.exclude(last_error="").count()
     return Backlog(waiting.count(), oldest, failed)

@@ -23,13 +23,14 @@ ACCEPTED, DUPLICATE, GAP, REJECTED = "accepted", "duplicate", "gap", "rejected"
 
 @dataclass(frozen=True)
 class Outcome:
-    """The portal's word on one status message.
+    """The portal's word on one message (a dossier's status, a feedback's change).
 
     ACCEPTED and DUPLICATE (it had it already) both mean delivered; GAP means it expects an
-    earlier message first (`expected`); REJECTED means it refused this one (`error`).
+    earlier message first (`expected`); REJECTED means it refused this one (`error`). `code`
+    names the dossier or the feedback.
     """
 
-    dossier_code: str
+    code: str
     sequence: int
     result: str
     expected: int | None = None
@@ -66,6 +67,10 @@ class NationalPortal(ABC):
         """Send status messages, in order; one outcome per message, in the same order."""
 
     @abstractmethod
+    def send_feedback(self, messages: list[dict]) -> list[Outcome]:
+        """Send feedback messages, in order; one outcome per message, in the same order."""
+
+    @abstractmethod
     def fetch_dossiers(self) -> list[dict]:
         """The dossiers submitted on the national portal that wait for us."""
 
@@ -88,6 +93,9 @@ class DisabledPortal(NationalPortal):
     enabled = False
 
     def send_statuses(self, messages: list[dict]) -> list[Outcome]:
+        raise PortalUnavailable("the national portal connection is not configured")
+
+    def send_feedback(self, messages: list[dict]) -> list[Outcome]:
         raise PortalUnavailable("the national portal connection is not configured")
 
     def fetch_dossiers(self) -> list[dict]:
@@ -138,12 +146,20 @@ class HttpPortal(NationalPortal):
             raise PortalUnavailable(f"not JSON: {response.text[:200]}") from error
 
     def send_statuses(self, messages: list[dict]) -> list[Outcome]:
-        answer = self._json("POST", "api/v1/status", json={"messages": messages})
+        return self._send("api/v1/status", messages, "dossier_code")
+
+    def send_feedback(self, messages: list[dict]) -> list[Outcome]:
+        return self._send("api/v1/feedback", messages, "feedback_code")
+
+    def _send(self, path: str, messages: list[dict], code: str) -> list[Outcome]:
+        """POST {"messages": [...]}; the portal answers one result per message, in order."""
+        answer = self._json("POST", path, json={"messages": messages})
         results = answer.get("results") if isinstance(answer, dict) else None
         if not isinstance(results, list) or len(results) != len(messages):
             raise PortalUnavailable("the portal's answer does not match the messages sent")
         return [
-            _outcome(message, result) for message, result in zip(messages, results, strict=True)
+            _outcome(message[code], message["sequence"], result)
+            for message, result in zip(messages, results, strict=True)
         ]
 
     def fetch_dossiers(self) -> list[dict]:
@@ -168,18 +184,18 @@ class HttpPortal(NationalPortal):
         return True
 
 
-def _outcome(message: dict, result: Any) -> Outcome:
+def _outcome(code: str, sequence: int, result: Any) -> Outcome:
     if not isinstance(result, dict) or result.get("outcome") not in (
         ACCEPTED,
         DUPLICATE,
         GAP,
         REJECTED,
     ):
-        return Outcome(message["dossier_code"], message["sequence"], REJECTED, error=str(result))
+        return Outcome(code, sequence, REJECTED, error=str(result))
     errors = result.get("errors") or []
     return Outcome(
-        message["dossier_code"],
-        message["sequence"],
+        code,
+        sequence,
         result["outcome"],
         expected=result.get("expected"),
         error="; ".join(map(str, errors)) if isinstance(errors, list) else str(errors),
