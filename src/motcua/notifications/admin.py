@@ -30,9 +30,17 @@ class DeliveryInline(admin.TabularInline):
 
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
-    list_display = ["dossier", "kind", "recipient", "created_at", "undelivered_at", "called_at"]
+    list_display = [
+        "dossier",
+        "feedback",
+        "kind",
+        "recipient",
+        "created_at",
+        "undelivered_at",
+        "called_at",
+    ]
     list_filter = ["kind", "undelivered_at"]
-    search_fields = ["dossier__code"]
+    search_fields = ["dossier__code", "feedback__code"]
     inlines = [DeliveryInline]
     readonly_fields = [f.name for f in Notice._meta.fields]
 

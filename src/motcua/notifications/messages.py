@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.dossiers.models import Dossier, Event
+from motcua.feedback.models import Feedback
 from motcua.notifications.models import Channel, Template
 
 PLACEHOLDERS = {
@@ -93,6 +94,33 @@ def values_for(dossier: Dossier, event: Event | None, language: str, official: b
             "amount": money(dossier.fee_amount, language),
             "reason": event.note if event else "",
             "link": settings.PUBLIC_URL + reverse(page, args=[dossier.code]),
+        }
+
+
+def feedback_values(feedback: Feedback, text: str, language: str, official: bool) -> dict:
+    """The placeholders for a notice about feedback: {code} its code, {procedure} what it is
+    about, {applicant} the sender, {agency} the agency handling it, {submitted_on} the day it
+    was received, {due_date} the answer's date, {reason} the answer, the reason or the
+    question. An anonymous sender's page opens only with the private link they were given
+    (its key is not kept), so {link} names that link for them."""
+    with translation.override(language):
+        if official:
+            link = settings.PUBLIC_URL + reverse("feedback:handling_detail", args=[feedback.code])
+        elif feedback.author_id:
+            link = settings.PUBLIC_URL + reverse("feedback:mine_detail", args=[feedback.code])
+        else:
+            link = _("the private link you were given when you sent it")
+        return {
+            "code": feedback.code,
+            "procedure": feedback.about,
+            "applicant": feedback.name,
+            "agency": feedback.agency.name,
+            "submitted_on": day(feedback.received_on),
+            "due_date": day(feedback.answer_due),
+            "items": "",
+            "amount": "",
+            "reason": text,
+            "link": str(link),
         }
 
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Dossier
+from motcua.feedback.models import Feedback
 
 
 class Kind(models.TextChoices):
@@ -22,6 +23,11 @@ class Kind(models.TextChoices):
     ARRIVED = "arrived", _("New dossier at your desk")
     TRANSFERRED = "transferred", _("Dossier transferred to your agency")
     DEADLINE = "deadline", _("Deadline approaching")
+    FEEDBACK_ANSWERED = "fb_answered", _("Feedback answered")
+    FEEDBACK_REFUSED = "fb_refused", _("Feedback not handled")
+    FEEDBACK_INFO = "fb_info", _("More information asked about feedback")
+    FEEDBACK_NEW = "fb_new", _("New feedback for your agency")
+    FEEDBACK_DUE = "fb_due", _("Feedback answer due soon")
 
 
 # The notices an applicant gets; the others go to officials.
@@ -97,11 +103,17 @@ class Preference(models.Model):
 
 
 class Notice(models.Model):
-    """One thing one person is told about one dossier; `key` makes it once per event."""
+    """One thing one person is told about one dossier, or one feedback; `key` makes it once
+    per event."""
 
     key = models.CharField(max_length=120, unique=True)
     kind = models.CharField(_("notice"), max_length=16, choices=Kind.choices)
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notices")
+    dossier = models.ForeignKey(
+        Dossier, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    feedback = models.ForeignKey(
+        Feedback, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -136,7 +148,8 @@ class Notice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.dossier.code}"
+        about = self.dossier or self.feedback
+        return f"{self.get_kind_display()} · {about.code if about else ''}"
 
 
 class DeliveryStatus(models.TextChoices):

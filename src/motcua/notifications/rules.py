@@ -1,7 +1,9 @@
-"""Who is told what, for each step of the workflow table: one table, read by services.notify.
+"""Who is told what, for each step of the workflow table: one table, read by services.notify;
+and for each step of feedback, `FEEDBACK_RULES`, read by services.notify_feedback.
 
 Citizens hear of their dossier's receipt, a supplement request, an apology with a new date,
-the result and fees to pay; officials of new work at their desk. Each person is reached on the
+the result and fees to pay, and of the answer, refusal or question on their feedback; officials
+of new work at their desk and of new feedback for their agency. Each person is reached on the
 channels they chose (Preference); the apology's new date must reach an online applicant by
 e-mail or SMS (Decree 61/2018), whatever they chose.
 """
@@ -15,6 +17,8 @@ from django.conf import settings
 
 from motcua.accounts.models import AccountKind, Role, User
 from motcua.dossiers.models import Dossier, Event, Status
+from motcua.feedback.models import Feedback
+from motcua.feedback.rules import HANDLING_ROLES
 from motcua.notifications.models import Channel, Kind, Preference
 
 
@@ -50,9 +54,14 @@ def preference(user: User) -> Preference:
 
 
 def applicant(dossier: Dossier, kind: str) -> list[Recipient]:
-    user = dossier.applicant
-    phone = (user.phone if user else "") or dossier.applicant_phone
-    email = (user.email if user else "") or dossier.applicant_email
+    return citizen(dossier.applicant, dossier.applicant_phone, dossier.applicant_email, kind)
+
+
+def citizen(user: User | None, phone: str, email: str, kind: str) -> list[Recipient]:
+    """A citizen with their account's choices, or without one by SMS and e-mail to the phone
+    and address they wrote, in Vietnamese."""
+    phone = (user.phone if user else "") or phone
+    email = (user.email if user else "") or email
     if user is None:
         chosen = {Channel.SMS, Channel.EMAIL}
         language = settings.LANGUAGE_CODE
@@ -95,6 +104,8 @@ def officials(agency_id: int | None, role: str) -> list[Recipient]:
 
 # Who: a function of the dossier and the event, answering the recipients for the kind.
 Who = Callable[[Dossier, Event, str], Iterable[Recipient]]
+# For feedback: a function of the feedback and the kind.
+FeedbackWho = Callable[[Feedback, str], Iterable[Recipient]]
 
 
 def _applicant(dossier: Dossier, event: Event, kind: str) -> list[Recipient]:
@@ -138,7 +149,7 @@ def _registered(dossier: Dossier, event: Event) -> bool:
 @dataclass(frozen=True)
 class Rule:
     kind: str
-    who: Who
+    who: Who | FeedbackWho
     when: Callable[[Dossier, Event], bool] | None = None
 
 
@@ -172,3 +183,38 @@ def recipients_of(dossier: Dossier, event: Event) -> list[tuple[str, Recipient]]
             if not (recipient.official and recipient.user.pk == event.actor_id):
                 told.append((rule.kind, recipient))
     return told
+
+
+# Feedback ----------------------------------------------------------------------------------
+
+
+def _sender(feedback: Feedback, kind: str) -> list[Recipient]:
+    """Who sent the feedback: their account, or the phone and e-mail they gave."""
+    return citizen(feedback.author, feedback.phone, feedback.email, kind)
+
+
+def feedback_handlers(feedback: Feedback, kind: str) -> list[Recipient]:
+    """The officials of the agency concerned who handle feedback (rules.HANDLING_ROLES)."""
+    return [
+        person for role in sorted(HANDLING_ROLES) for person in officials(feedback.agency_id, role)
+    ]
+
+
+FEEDBACK_RULES: dict[str, tuple[Rule, ...]] = {
+    "submit": (Rule(Kind.FEEDBACK_NEW, feedback_handlers),),
+    "answer": (Rule(Kind.FEEDBACK_ANSWERED, _sender),),
+    "refuse": (Rule(Kind.FEEDBACK_REFUSED, _sender),),
+    "request_info": (Rule(Kind.FEEDBACK_INFO, _sender),),
+}
+
+
+def feedback_recipients_of(feedback: Feedback, action: str, actor) -> list[tuple[str, Recipient]]:
+    """(kind, recipient) for every notice the feedback's step gives; an official is not told
+    of what they did themselves."""
+    actor_id = actor.pk if actor is not None else None
+    return [
+        (rule.kind, recipient)
+        for rule in FEEDBACK_RULES.get(action, ())
+        for recipient in rule.who(feedback, rule.kind)
+        if not (recipient.official and recipient.user.pk == actor_id)
+    ]

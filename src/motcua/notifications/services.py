@@ -25,6 +25,8 @@ from motcua.core.calendar import add_working_days, is_working_day
 from motcua.dossiers.deadlines import clock_running_q
 from motcua.dossiers.models import UNDECIDED, Dossier, Event, Status
 from motcua.dossiers.reads import chain_of
+from motcua.feedback.models import Feedback
+from motcua.feedback.models import State as FeedbackState
 from motcua.notifications import channels, messages, rules
 from motcua.notifications.models import (
     CITIZEN_KINDS,
@@ -48,16 +50,44 @@ def notify(dossier: Dossier, event: Event) -> list[Notice]:
     return [
         notice
         for kind, recipient in rules.recipients_of(dossier, event)
-        if (notice := write(f"e{event.pk}:{kind}:{recipient.ref}", kind, dossier, event, recipient))
+        if (notice := write_about_dossier(f"e{event.pk}:{kind}", kind, dossier, event, recipient))
     ]
 
 
-def write(key: str, kind: str, dossier: Dossier, event: Event | None, to: Recipient):
-    """The notice `key` with a delivery per channel that has a text; None if it exists already
-    or no channel can carry it."""
+def notify_feedback(feedback: Feedback, action: str, actor, text: str) -> list[Notice]:
+    """The notices a step of feedback gives (FEEDBACK_RULES), written in its transaction. Each
+    step happens once to a feedback (it is received once, asked once, closed once), so the
+    step names the notice."""
+    return [
+        notice
+        for kind, recipient in rules.feedback_recipients_of(feedback, action, actor)
+        if (
+            notice := write_about_feedback(
+                f"f{feedback.pk}:{action}", kind, feedback, text, recipient
+            )
+        )
+    ]
+
+
+def write_about_dossier(
+    event_key: str, kind: str, dossier: Dossier, event: Event | None, to: Recipient
+) -> Notice | None:
+    values = messages.values_for(dossier, event, to.language, to.official)
+    return write(f"{event_key}:{kind}:{to.ref}", kind, to, values, dossier=dossier)
+
+
+def write_about_feedback(
+    event_key: str, kind: str, feedback: Feedback, text: str, to: Recipient
+) -> Notice | None:
+    values = messages.feedback_values(feedback, text, to.language, to.official)
+    return write(f"{event_key}:{kind}:{to.ref}", kind, to, values, feedback=feedback)
+
+
+def write(key: str, kind: str, to: Recipient, values: dict, **about) -> Notice | None:
+    """The notice `key` about `about` (its dossier or its feedback) with a delivery per
+    channel that has a text; None if it exists already or no channel can carry it."""
     if Notice.objects.filter(key=key).exists():
         return None
-    values = messages.values_for(dossier, event, to.language, to.official)
     deliveries = [
         delivery
         for channel in sorted(to.channels & channels.configured())
@@ -70,11 +100,11 @@ def write(key: str, kind: str, dossier: Dossier, event: Event | None, to: Recipi
             notice = Notice.objects.create(
                 key=key,
                 kind=kind,
-                dossier=dossier,
                 recipient=to.user,
                 phone=to.phone,
                 email=to.email,
                 language=to.language,
+                **about,
             )
     except IntegrityError:  # written by a concurrent run of the same sweep
         return None
@@ -196,7 +226,8 @@ def sweep(older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int
 
 def remind_deadlines(today: datetime.date | None = None) -> int:
     """Tell the officials holding each dossier whose appointment date is within
-    NOTICE_DEADLINE_DAYS working days (and not past) that it is due; once a day."""
+    NOTICE_DEADLINE_DAYS working days (and not past) that it is due, and the officials of
+    each agency whose feedback must be answered within those days; once a day."""
     today = today or timezone.localdate()
     if not is_working_day(today):
         return 0
@@ -211,7 +242,26 @@ def remind_deadlines(today: datetime.date | None = None) -> int:
         for dossier in due:
             for person in _holders(dossier):
                 key = f"d{dossier.pk}:{today.isoformat()}:{person.ref}"
-                written += bool(write(key, Kind.DEADLINE, dossier, None, person))
+                values = messages.values_for(dossier, None, person.language, person.official)
+                written += bool(write(key, Kind.DEADLINE, person, values, dossier=dossier))
+        written += _remind_feedback(today, horizon)
+    return written
+
+
+def _remind_feedback(today: datetime.date, horizon: datetime.date) -> int:
+    """Feedback with the agency (not waiting for its sender) whose answer is due by
+    `horizon`: its handlers are told, once a day."""
+    due = Feedback.objects.filter(
+        state=FeedbackState.RECEIVED, answer_due__gte=today, answer_due__lte=horizon
+    ).select_related("agency", "procedure")
+    written = 0
+    for feedback in due:
+        for person in rules.feedback_handlers(feedback, Kind.FEEDBACK_DUE):
+            written += bool(
+                write_about_feedback(
+                    f"fd{feedback.pk}:{today.isoformat()}", Kind.FEEDBACK_DUE, feedback, "", person
+                )
+            )
     return written
 
 
