@@ -69,6 +69,12 @@ def allowed_to(code: str, username: str) -> set[str]:
     return {t.action for t in workflow.allowed(dossier, official)} & workflow.OFFICIAL_ACTIONS
 
 
+def take(code: str, action: str, username: str, **given) -> None:
+    """The official takes the action through the services, off screen."""
+    dossier, official = Dossier.objects.get(code=code), User.objects.get(username=username)
+    services.perform(dossier, action, official, **given)
+
+
 def expect_done(page, status: str) -> None:
     expect(page.locator("#status")).to_have_text(status)
     expect(page.get_by_text(f"Hồ sơ hiện ở trạng thái “{status}”")).to_be_visible()
@@ -103,7 +109,8 @@ def the_department_decides(offices, code: str, shot) -> None:
     expect(leader.locator('[data-tab="decision"]')).to_have_attribute("aria-current", "page")
     expect(leader.get_by_role("link", name=code)).to_be_visible()
     leader.get_by_role("link", name=code).click()
-    assert "transfer" not in offered(leader) and "return_result" not in offered(leader)
+    assert offered(leader) == allowed_to(code, "gd-sotuphap")
+    assert {"transfer", "return_result"}.isdisjoint(offered(leader))
     act(leader, code, "approve")
     expect_done(leader, "Đã có kết quả")
     expect(leader.get_by_role("link", name="Tải văn bản kết quả đã ký số (PDF)")).to_be_visible()
@@ -301,6 +308,7 @@ def test_each_side_is_offered_only_its_own_actions(offices, record, citizen, cen
     desk.goto(f"/mot-cua/ho-so/{code}/")
     assert "assign" not in offered(desk)
     desk.locator('button[data-action="transfer"]').click()
+    expect(desk.get_by_text(f"Đã chuyển đến {JUSTICE}.")).to_be_visible()
 
     # Transferred: the head assigns; the center's desk neither assigns nor transfers again.
     head.goto(f"/mot-cua/ho-so/{code}/")
@@ -309,15 +317,13 @@ def test_each_side_is_offered_only_its_own_actions(offices, record, citizen, cen
     assert offered(desk) == allowed_to(code, "tn-trungtam")
     assert {"transfer", "assign", "approve"}.isdisjoint(offered(desk))
     own_desk.goto(f"/mot-cua/ho-so/{code}/")
-    assert "transfer" not in offered(own_desk)
+    assert offered(own_desk) == allowed_to(code, "vt-sotuphap") == {"assign"}
 
     # Awaiting the leader's approval: the center's desk has nothing to approve.
-    head_user, specialist = (User.objects.get(username=u) for u in ("tp-sotuphap", "cv-sotuphap"))
-    for action, given in (("assign", {"assignee": specialist}), ("send_for_review", {})):
-        services.perform(
-            Dossier.objects.get(code=code), action, head_user if given else specialist, **given
-        )
-    services.perform(Dossier.objects.get(code=code), "submit_for_approval", head_user)
+    specialist = User.objects.get(username="cv-sotuphap")
+    take(code, "assign", "tp-sotuphap", assignee=specialist)
+    take(code, "send_for_review", "cv-sotuphap")
+    take(code, "submit_for_approval", "tp-sotuphap")
     desk.goto(f"/mot-cua/ho-so/{code}/")
     expect(desk.locator("#status")).to_have_text("Chờ lãnh đạo phê duyệt")
     expect(desk.locator("#action-panel")).to_have_count(0)
