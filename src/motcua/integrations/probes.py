@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from motcua.accounts.models import User
 from motcua.core.national import LinkState
 from motcua.feedback.models import Feedback
 from motcua.integrations import outbox, portal
@@ -13,10 +14,18 @@ from motcua.integrations.models import MessageKind, MessageState, OutboxMessage,
 
 
 def single_sign_on() -> LinkState:
-    """VNeID through OpenID Connect (accounts/oidc.py): on once a client is configured."""
+    """VNeID through OpenID Connect (accounts/oidc.py): on once a client is configured, working
+    once an account verified by it has signed in."""
     if not settings.OIDC_RP_CLIENT_ID:
         return LinkState(configured=False)
-    return LinkState(configured=True, detail=settings.OIDC_ISSUER)
+    verified = User.objects.filter(identity_verified=True)
+    last = verified.aggregate(last=Max("last_login"))["last"]
+    return LinkState(
+        configured=True,
+        working=True if last else None,
+        last_success=last,
+        detail=settings.OIDC_ISSUER,
+    )
 
 
 def intake() -> LinkState:
