@@ -65,10 +65,10 @@ def answer(dossier, citizen, clock) -> Dossier:
 def test_the_inbox_page_does_not_show_it_overdue(waiting, staff, client):
     client.force_login(staff[Role.SPECIALIST])
     assert deadline_of(waiting, Window.now()) == ""
-    page = client.get("/mot-cua/").content.decode()
+    page = client.get("/mot-cua/", {"tab": "supplement"}).content.decode()
     assert waiting.code in page and "deadline-overdue" not in page
     for due in ("overdue", "today", "soon"):
-        assert waiting.code not in client.get(f"/mot-cua/?due={due}").content.decode()
+        assert waiting.code not in client.get("/mot-cua/", {"tab": due}).content.decode()
 
 
 def test_the_inbox_api_does_not_list_it_overdue(waiting, staff):
@@ -82,8 +82,10 @@ def test_the_inbox_api_does_not_list_it_overdue(waiting, staff):
 def test_the_statistics_do_not_count_it_overdue(waiting):
     figures = summary(D(2020, 3, 1), D(2020, 3, 10))
     dossiers = figures["dossiers"]
-    assert (dossiers["pending"], dossiers["pending_within_time"]) == (1, 1)
-    assert dossiers["pending_overdue"] == 0 and dossiers["late_rate"] == 0.0
+    # Counted once, as waiting for the supplement: neither in progress nor overdue.
+    assert (dossiers["pending"], dossiers["in_supplement"], dossiers["waiting"]) == (1, 1, 1)
+    assert dossiers["pending_within_time"] == dossiers["pending_overdue"] == 0
+    assert dossiers["late_rate"] == 0.0
     part = next(p for p in figures["scorecard"]["parts"] if p["key"] == "on_time_rate")
     assert (part["count"], part["of"]) == (1, 1)
 

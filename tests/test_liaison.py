@@ -60,7 +60,7 @@ def test_an_opinion_round_trip_through_pages(processing, staff, province, justic
 
     specialist = justice_people[Role.SPECIALIST]
     client.force_login(specialist)
-    inbox = client.get("/mot-cua/").content.decode()
+    inbox = client.get("/mot-cua/", {"tab": "consultations"}).content.decode()
     assert processing.code in inbox
     page = client.get(f"/mot-cua/lien-thong/{asked.pk}/")
     assert page.status_code == 200 and "Xác nhận hộ tịch" in page.content.decode()
