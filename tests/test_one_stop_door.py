@@ -305,3 +305,14 @@ def test_the_summary_counts_either_side_on_request(received, people, province, c
     assert (decided_side.get(center.code, 0), decided_side[justice]) == (0, 1)
     refused = api.get("/api/v1/stats/summary", {**period, "side": "elsewhere"})
     assert refused.status_code == 400 and "side" in refused.json()
+
+
+def test_the_history_names_a_transfer_as_such(received, people):
+    services.perform(received, "accept", people["center desk"])
+    services.perform(received, "transfer", people["center desk"])
+    steps = [event.label for event in Dossier.objects.get(pk=received.pk).events.all()]
+    assert steps == [
+        "Đã nộp, chờ tiếp nhận",
+        "Đã tiếp nhận",
+        "Chuyển hồ sơ đến cơ quan giải quyết",
+    ]

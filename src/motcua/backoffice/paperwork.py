@@ -244,7 +244,7 @@ def hand_overs(dossier: Dossier) -> list[HandOver]:
             receiver = ""
         rows.append(
             HandOver(
-                step=event.get_to_status_display(),
+                step=event.label,
                 giver=_person(event.actor, dossier),
                 at=event.at,
                 receiver=receiver,

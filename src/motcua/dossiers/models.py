@@ -303,6 +303,17 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.dossier} {self.from_status} → {self.to_status}"
 
+    @property
+    def label(self) -> str:
+        """What happened, in words: the state reached, or, for a step that keeps the state
+        (a transfer, an apology's new date, a rating), the action taken."""
+        from motcua.dossiers.workflow import TRANSITIONS
+
+        transition = TRANSITIONS.get(self.action)
+        if transition is not None and self.from_status == self.to_status:
+            return str(transition.label).capitalize()
+        return self.get_to_status_display()
+
 
 class SupplementRequest(models.Model):
     """An official's request for more documents; the clock waits while the applicant answers."""
