@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import statistics
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from harness import Result
-from live_site import ROOT, environment, fresh_postgres_database, manage
+from harness import Result, drop_postgres_database, fresh_postgres_database, on_postgresql
+
+from tests.live_site import manage, production_env, python
 
 DATABASE = "motcua_bench_audit"  # its own name: other benchmarks may run meanwhile
 THREADS = 8
@@ -64,29 +63,21 @@ print(json.dumps(rates))
 
 
 def run() -> list[Result]:
-    bench_url = fresh_postgres_database(DATABASE)
-    if bench_url is None:
-        print("bench_audit: skipped, it needs PostgreSQL (DATABASE_URL=postgres://…)", flush=True)
+    if not on_postgresql("bench_audit"):
         return []
     with tempfile.TemporaryDirectory() as tmp:
-        env = environment(Path(tmp), bench_url)
-        manage(env, "migrate", "--noinput")
-        return [
-            _measure(env, 1, "audit_appends_per_second_one_chain_postgresql"),
-            _measure(env, SPREAD, f"audit_appends_per_second_{SPREAD}_chains_postgresql"),
-        ]
+        env = production_env(Path(tmp), fresh_postgres_database(DATABASE))
+        try:
+            manage(env, "migrate", "--noinput")
+            return [
+                _measure(env, 1, "audit_appends_per_second_one_chain_postgresql"),
+                _measure(env, SPREAD, f"audit_appends_per_second_{SPREAD}_chains_postgresql"),
+            ]
+        finally:
+            drop_postgres_database(DATABASE)
 
 
 def _measure(env: dict[str, str], chains: int, name: str) -> Result:
-    done = subprocess.run(
-        [sys.executable, "-c", MEASURE, str(THREADS), str(APPENDS), str(ROUNDS), str(chains)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench_audit: the appends failed:\n{done.stderr}")
-    rates = json.loads(done.stdout.strip().splitlines()[-1])
+    args = (str(THREADS), str(APPENDS), str(ROUNDS), str(chains))
+    rates = json.loads(python(env, MEASURE, *args).strip().splitlines()[-1])
     return Result(name, statistics.median(rates), unit="/s", higher_is_better=True)

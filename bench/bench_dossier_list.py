@@ -2,32 +2,28 @@
 province's supervisor (every agency) and for a desk officer of one agency (50,000 of them).
 
 Only on PostgreSQL: a database `motcua_bench_list` is made beside DATABASE_URL, migrated, given
-the demo province and the million dossiers of bench_inbox (INSERT … SELECT over
-generate_series), then served by gunicorn as in production. Each page is timed through HTTP,
-its SQL (captured from Django) straight on the database, and the first line of each list
-query's plan is printed with the node that reads the dossiers, which names the index it uses.
-The one-status inbox of the same officer (GET /api/v1/inbox?status=…) is explained likewise,
-and each list query is timed once more without the list's indexes (dropped in a transaction
-that is rolled back), as it ran before them.
+the demo province and the million dossiers of bench_inbox (bench/scale.py), then served by
+gunicorn as in production. Each page is timed through HTTP, its SQL (captured from Django)
+straight on the database, and the first line of each list query's plan is printed with the
+node that reads the dossiers, which names the index it uses. The one-status inbox of the same
+officer (GET /api/v1/inbox?status=…) is explained likewise, and each list query is timed once
+more without the list's indexes (dropped in a transaction that is rolled back), as it ran
+before them.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import tempfile
 import urllib.request
-from pathlib import Path
 
-from bench_inbox import _load, _sql_ms
 from ceiling import measure as ceiling
-from harness import Result, median_ms
-from live_site import environment, fresh_postgres_database, manage, served
+from harness import WORKERS, Result, median_ms, on_postgresql
+from scale import OFFICER, captured, demo_database, load_million, sql_ms
+
+from tests.live_site import served
 
 DATABASE = "motcua_bench_list"  # its own name: other benchmarks may run meanwhile
-READERS = {"supervisor": "giamsat", "official": "motcua.trungtam"}
+READERS = {"supervisor": "giamsat", "official": OFFICER}
 LIST = "/api/v1/dossiers"
 INBOX_OF_ONE_STATUS = "/api/v1/inbox?status=processing"
 RUNS = 30
@@ -65,43 +61,17 @@ print(json.dumps(captured))
 
 
 def run() -> list[Result]:
-    bench_url = fresh_postgres_database(DATABASE)
-    if bench_url is None:
-        print("bench_dossier_list: skipped, it needs PostgreSQL (DATABASE_URL=postgres://…)")
+    if not on_postgresql("bench_dossier_list"):
         return []
-    import psycopg
-
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            workdir = Path(tmp)
-            env = environment(workdir, bench_url)
-            manage(env, "migrate", "--noinput")
-            manage(env, "load_demo", "--without-dossiers")
-            with psycopg.connect(bench_url, autocommit=True) as db:
-                _load(db)
-                captured = _capture(env, workdir)
-                with served(env, workdir) as base:
-                    results = _measure(db, base, captured)
-        ceilings = ceiling.measure()
-        return [result.against(ceilings) for result in results]
-    finally:
-        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-
-
-def _capture(env: dict[str, str], workdir: Path) -> dict[str, dict]:
-    urls = {name: [LIST] for name in READERS}
-    urls["official"].append(INBOX_OF_ONE_STATUS)
-    done = subprocess.run(
-        [sys.executable, "-c", CAPTURE, json.dumps(READERS), json.dumps(urls)],
-        env=env,
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode:
-        raise RuntimeError(f"capturing the list's SQL failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with demo_database(DATABASE) as (env, workdir, db):
+        load_million(db, "bench_dossier_list")
+        urls = {name: [LIST] for name in READERS}
+        urls["official"].append(INBOX_OF_ONE_STATUS)
+        sql = captured(env, workdir, CAPTURE, json.dumps(READERS), json.dumps(urls))
+        with served(env, workdir, WORKERS) as base:
+            results = _measure(db, base, sql)
+    ceilings = ceiling.measure()
+    return [result.against(ceilings) for result in results]
 
 
 def _measure(db, base: str, captured: dict[str, dict]) -> list[Result]:
@@ -113,9 +83,9 @@ def _measure(db, base: str, captured: dict[str, dict]) -> list[Result]:
         reads = [q for q in queries if q.lstrip().upper().startswith("SELECT")]  # not the audit's
         print(
             f"bench_dossier_list: {name} ({READERS[name]}): page {page_ms:.2f} ms for"
-            f" {len(queries)} queries, whose {len(reads)} reads take {_sql_ms(db, *reads):.2f} ms"
-            f" straight on the database (list {_sql_ms(db, main):.2f} ms, count"
-            f" {_sql_ms(db, count):.2f} ms)",
+            f" {len(queries)} queries, whose {len(reads)} reads take {sql_ms(db, *reads):.2f} ms"
+            f" straight on the database (list {sql_ms(db, main):.2f} ms, count"
+            f" {sql_ms(db, count):.2f} ms)",
             flush=True,
         )
         _explain(db, f"{name}'s list", main)

@@ -14,14 +14,10 @@
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 from typing import Any
 
 from harness import Result
-from live_site import ROOT
-
-sys.path.insert(0, str(ROOT))
 
 BLOCKS = 8  # alternating blocks of each mode
 PER_BLOCK = 40  # dossiers per block, three changes each

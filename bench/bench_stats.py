@@ -2,26 +2,24 @@
 
 Only on PostgreSQL: a database `motcua_bench_stats` is made beside DATABASE_URL, migrated, given
 the demo province (without its dossiers) and ten million dossiers of one year made by the
-database itself (INSERT … SELECT over generate_series), then counted by `rebuild_stats` as a
-bulk loader would. The summary is timed through HTTP (gunicorn, a supervisor's token, every
-table of the answer); the baseline is the same figures computed straight from the dossier
-table with plain SQL. Both must agree, figure by figure.
+database itself (INSERT … SELECT over generate_series, bench/scale.py), then counted by
+`rebuild_stats` as a bulk loader would. The summary is timed through HTTP (gunicorn, a
+supervisor's token, every table of the answer); the baseline is the same figures computed
+straight from the dossier table with plain SQL. Both must agree, figure by figure.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
-import os
-import tempfile
 import time
 import urllib.request
-from pathlib import Path
 
-from bench_inbox import _drop_constraints_and_indexes
 from ceiling import measure as ceiling
-from harness import Result, median_ms
-from live_site import environment, fresh_postgres_database, manage, served
+from harness import WORKERS, Result, median_ms, on_postgresql
+from scale import bulk_insert, demo_database
+
+from tests.live_site import manage, served
 
 DATABASE = "motcua_bench_stats"
 DOSSIERS = 10_000_000
@@ -156,60 +154,33 @@ FIGURES = (
 
 
 def run() -> list[Result]:
-    bench_url = fresh_postgres_database(DATABASE)
-    if bench_url is None:
-        print("bench_stats: skipped, it needs PostgreSQL (DATABASE_URL=postgres://…)", flush=True)
+    if not on_postgresql("bench_stats"):
         return []
-    import psycopg
-
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            workdir = Path(tmp)
-            env = environment(workdir, bench_url)
-            manage(env, "migrate", "--noinput")
-            manage(env, "load_demo", "--without-dossiers")
-            with psycopg.connect(bench_url, autocommit=True) as db:
-                _load(db)
-                started = time.perf_counter()
-                manage(env, "rebuild_stats")
-                rebuilt = time.perf_counter() - started
-                print(f"bench_stats: rebuild_stats counted them in {rebuilt:.1f} s", flush=True)
-                _sizes(db)
-                with served(env, workdir) as base:
-                    measured = _measure(db, base)
-        ceilings = ceiling.measure()  # the HTTP figures against it, not the SQL baseline
-        return [
-            *(r if "sql" in r.name else r.against(ceilings) for r in measured),
-            Result("stats_rebuild_10m_postgresql", rebuilt, unit="s"),
-        ]
-    finally:
-        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    with demo_database(DATABASE) as (env, workdir, db):
+        _load(db)
+        started = time.perf_counter()
+        manage(env, "rebuild_stats")
+        rebuilt = time.perf_counter() - started
+        print(f"bench_stats: rebuild_stats counted them in {rebuilt:.1f} s", flush=True)
+        _sizes(db)
+        with served(env, workdir, WORKERS) as base:
+            measured = _measure(db, base)
+    ceilings = ceiling.measure()  # the HTTP figures against it, not the SQL baseline
+    return [
+        *(r if "sql" in r.name else r.against(ceilings) for r in measured),
+        Result("stats_rebuild_10m_postgresql", rebuilt, unit="s"),
+    ]
 
 
 def _load(db) -> None:
     """DOSSIERS dossiers over YEAR, spread evenly over the agencies, then analysed."""
     first_day = datetime.date(YEAR, 1, 1)
     days = (datetime.date(YEAR + 1, 1, 1) - first_day).days
-    start = time.perf_counter()
-    db.execute("SET work_mem = '256MB'")
-    db.execute("SET maintenance_work_mem = '512MB'")
-    db.execute("SET synchronous_commit = off")
-    db.execute("SELECT setseed(0.2024)")
-    rebuild = _drop_constraints_and_indexes(db)
-    db.execute(
-        INSERT,
-        {"first_day": first_day, "days": days, "dossiers": DOSSIERS, "zone": ZONE},
-    )
-    inserted = time.perf_counter() - start
-    for statement in rebuild:
-        db.execute(statement)
-    for setting in ("work_mem", "maintenance_work_mem", "synchronous_commit"):
-        db.execute(f"RESET {setting}")
-    db.execute("VACUUM (ANALYZE) dossiers_dossier")
+    params = {"first_day": first_day, "days": days, "dossiers": DOSSIERS, "zone": ZONE}
+    inserted, _rebuilt, total = bulk_insert(db, INSERT, params, 0.2024, "512MB")
     count = db.execute("SELECT count(*) FROM dossiers_dossier").fetchone()[0]
     print(
-        f"bench_stats: loaded {count:,} dossiers of {YEAR} in {time.perf_counter() - start:.1f} s"
+        f"bench_stats: loaded {count:,} dossiers of {YEAR} in {total:.1f} s"
         f" (INSERT … SELECT {inserted:.1f} s)",
         flush=True,
     )

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -18,8 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ceiling import measure as ceiling
-from harness import Result
-from live_site import ROOT, environment, fresh_postgres_database, manage, served
+from harness import WORKERS, Result, fresh_postgres_database
+
+from tests.live_site import manage, production_env, served
 
 DATABASE = "motcua_bench_submit"  # its own name: other benchmarks may run meanwhile
 CLIENTS = 8
@@ -67,32 +66,23 @@ def _call(url: str, body: dict | None = None, token: str = "", key: str = "") ->
 def run() -> list[Result]:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        database_url = fresh_postgres_database(DATABASE) or (
-            f"sqlite:///{workdir / 'bench.sqlite3'}"
-        )
-        env = environment(workdir, database_url, LOOKUPS_PER_MINUTE="1000000")
+        database_url = fresh_postgres_database(DATABASE) or ""  # else SQLite in workdir
+        env = production_env(workdir, database_url, LOOKUPS_PER_MINUTE="1000000")
         manage(env, "migrate", "--noinput")
         manage(env, "load_demo")
         agencies = _communes(env)
         procedure = {**PROCEDURE, "agencies": agencies}
         (workdir / "procedure.json").write_text(json.dumps([procedure], ensure_ascii=False))
         manage(env, "import_procedures", str(workdir / "procedure.json"))
-        engine = "postgresql" if database_url.startswith("postgres") else "sqlite"
-        with served(env, workdir) as base:
+        engine = "postgresql" if database_url else "sqlite"
+        with served(env, workdir, WORKERS) as base:
             results = _measure(base, agencies, engine)
     ceilings = ceiling.measure()  # after the site has stopped: the two never share the CPUs
     return [r.against(ceilings) for r in results] + ceiling.results(ceilings, engine)
 
 
 def _communes(env: dict[str, str]) -> list[str]:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", COMMUNES],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    codes = done.stdout.strip().splitlines()[-1].split(",")
+    codes = manage(env, "shell", "-c", COMMUNES).stdout.strip().splitlines()[-1].split(",")
     assert len(codes) == SPREAD, codes
     return codes
 

@@ -1,10 +1,15 @@
-"""What every benchmark shares: a throw-away database, a timer and the report line."""
+"""What every benchmark shares: a throw-away database, a timer and the report line.
+
+The benchmarks that serve the site as in production start it with tests/live_site.py, the
+module the deployment tests use: the repository's root is on the path for `tests`.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import statistics
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,6 +17,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 BASELINES = Path(__file__).with_name("baselines.json")
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+WORKERS = 4  # gunicorn workers of every served site, the ceiling's included
 
 
 def setup_django() -> None:
@@ -43,6 +52,38 @@ def fresh_database() -> Iterator[None]:
         yield
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)
+
+
+def on_postgresql(benchmark: str) -> bool:
+    """Whether DATABASE_URL names PostgreSQL; if not, says that `benchmark` is skipped."""
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return True
+    print(f"{benchmark}: skipped, it needs PostgreSQL (DATABASE_URL=postgres://…)", flush=True)
+    return False
+
+
+def fresh_postgres_database(name: str) -> str | None:
+    """A new, empty database `name` beside DATABASE_URL's; None when that is not PostgreSQL."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return None
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {name}")
+    return f"{url.rsplit('/', 1)[0]}/{name}"
+
+
+def drop_postgres_database(name: str) -> None:
+    """Drop the database `name` made by `fresh_postgres_database`, if there is one."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,16 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
-from harness import Ceiling, Result, median_ms
-from live_site import WORKERS, fresh_postgres_database, served
+from harness import (
+    WORKERS,
+    Ceiling,
+    Result,
+    drop_postgres_database,
+    fresh_postgres_database,
+    median_ms,
+)
+
+from tests.live_site import served
 
 HERE = Path(__file__).resolve().parent
 DATABASE = f"motcua_bench_ceiling_{os.getpid()}"  # its own: other benchmarks may run meanwhile
@@ -44,7 +52,7 @@ def measure(workers: int = WORKERS, clients: int = CLIENTS) -> list[Ceiling]:
             with served(env, workdir, workers, app="ceiling.wsgi") as base:
                 return _measure(base, clients)
         finally:
-            _drop(database_url)
+            drop_postgres_database(DATABASE)
 
 
 def results(ceilings: list[Ceiling], engine: str) -> list[Result]:
@@ -59,14 +67,6 @@ def results(ceilings: list[Ceiling], engine: str) -> list[Result]:
         )
         for c in ceilings
     ]
-
-
-def _drop(database_url: str) -> None:
-    if database_url.startswith("postgres"):
-        import psycopg
-
-        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
 
 def _environment(database_url: str) -> dict[str, str]:
