@@ -4,18 +4,16 @@ Zalo's ZNS API, its own process, real HTTP), with the helpers that read what the
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
-import json
-import selectors
-import subprocess
-import sys
+from collections.abc import Iterator
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
 from tests.live_site import free_port
-from tests.payment_sandbox import exchange
+from tests.simulators import Controlled, running
 
 ZALO_APP_ID = "motcua-test"
 ZALO_SECRET = "test-suite-zalo-secret"
@@ -52,54 +50,20 @@ class SmtpServer:
         self.controller.stop()
 
 
-def start_simulator() -> tuple[subprocess.Popen, str]:
-    """The simulator on a free port; its process and base URL."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "motcua.notifications.simulator",
-            "--port",
-            "0",
-            "--zalo-app-id",
-            ZALO_APP_ID,
-            "--zalo-secret",
-            ZALO_SECRET,
-            "--zalo-refresh-token",
-            ZALO_REFRESH,
-            "--quiet",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    if not selector.select(timeout=30):
-        process.kill()
-        raise RuntimeError("the messaging simulator did not start within 30 seconds")
-    first_line = process.stdout.readline().split()
-    assert first_line and first_line[0] == "SIMULATOR", first_line
-    return process, first_line[1].rstrip("/")
+@contextlib.contextmanager
+def running_simulator() -> Iterator[str]:
+    """The simulator on a free port: its base URL; stopped afterwards."""
+    options = ("--port", "0", "--zalo-app-id", ZALO_APP_ID, "--zalo-secret", ZALO_SECRET)
+    refresh = ("--zalo-refresh-token", ZALO_REFRESH)
+    with running("motcua.notifications.simulator", "SIMULATOR", *options, *refresh) as words:
+        yield words[0]
 
 
-class Simulator:
+class Simulator(Controlled):
     """The simulator as a tester drives it."""
 
     def __init__(self, url: str):
-        self.url = url
-
-    def control(self, name: str, **data) -> dict:
-        status, _headers, body = exchange(
-            "POST",
-            f"{self.url}/control/{name}",
-            json.dumps(data).encode(),
-            {"Content-Type": "application/json"},
-        )
-        assert status == 200, body
-        return json.loads(body)
-
-    def state(self) -> dict:
-        return json.loads(exchange("GET", f"{self.url}/control/state")[2])
+        self.url = self.control_url = url
 
     def sms_to(self, phone: str) -> list[dict]:
         international = "84" + phone[1:]

@@ -7,16 +7,12 @@ drive it through the helpers here.
 from __future__ import annotations
 
 import contextlib
-import http.client
-import json
-import selectors
-import subprocess
-import sys
 from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from motcua.payments import vnpay_signing as wire
 from motcua.payments.models import Payment, PaymentStatus
+from tests.simulators import Controlled, exchange, running
 
 TMN_CODE = "MOTCUA01"
 SECRET = "test-suite-sandbox-secret"
@@ -37,55 +33,16 @@ GATEWAY = {
 @contextlib.contextmanager
 def running_simulator(protocol: str, merchant: str, secret: str) -> Iterator[str]:
     """A gateway simulator of `protocol` in its own process on a free port: its address."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "motcua.payments.simulator",
-            "--protocol",
-            protocol,
-            "--port",
-            "0",
-            "--tmn-code",
-            merchant,
-            "--secret",
-            secret,
-            "--quiet",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        selector = selectors.DefaultSelector()
-        selector.register(process.stdout, selectors.EVENT_READ)
-        if not selector.select(timeout=30):
-            raise RuntimeError("the gateway simulator did not start within 30 seconds")
-        first_line = process.stdout.readline().split()
-        assert first_line and first_line[0] == "SANDBOX", first_line
-        yield first_line[1]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    options = ("--protocol", protocol, "--port", "0", "--tmn-code", merchant, "--secret", secret)
+    with running("motcua.payments.simulator", "SANDBOX", *options) as (url, *_rest):
+        yield url
 
 
-def exchange(method: str, url: str, body: bytes | None = None, headers=None):
-    """One real HTTP exchange, redirects not followed: status, headers and body."""
-    parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
-    try:
-        connection.request(method, target, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
-
-
-class Sandbox:
+class Sandbox(Controlled):
     """The simulator as a tester drives it: the payer's clicks and the control API."""
 
     def __init__(self, url: str):
-        self.url = url.rstrip("/")
+        self.url = self.control_url = url.rstrip("/")
 
     def provider_settings(self) -> dict[str, dict[str, str]]:
         return {
@@ -99,19 +56,6 @@ class Sandbox:
                 "TIMEOUT": "10",
             }
         }
-
-    def control(self, name: str, **data) -> dict:
-        status, _headers, body = exchange(
-            "POST",
-            f"{self.url}/control/{name}",
-            json.dumps(data).encode(),
-            {"Content-Type": "application/json"},
-        )
-        assert status == 200, body
-        return json.loads(body)
-
-    def state(self) -> dict:
-        return json.loads(exchange("GET", f"{self.url}/control/state")[2])
 
     def open(self, pay_url: str) -> tuple[int, str]:
         """The payer's browser opening the payment page."""

@@ -26,7 +26,7 @@ from motcua.notifications.models import (
 )
 from motcua.notifications.sms import LocmemGateway
 from tests import factories
-from tests.messaging import Simulator, SmtpServer, start_simulator
+from tests.messaging import Simulator, SmtpServer, running_simulator
 
 PHONE = "0905123456"
 EMAIL = "binh@example.vn"
@@ -41,10 +41,8 @@ def smtp():
 
 @pytest.fixture(scope="module")
 def simulator_url():
-    process, url = start_simulator()
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with running_simulator() as url:
+        yield url
 
 
 @pytest.fixture
