@@ -21,6 +21,7 @@ from motcua.accounts.models import Role, User
 from motcua.core.models import AuditEntry
 from motcua.notifications.sms import LocmemGateway
 from tests import factories
+from tests.test_accounts import register
 
 PASSWORD = "hoa-sen-tren-song"
 NEW_PASSWORD = "mua-thu-ha-noi"
@@ -54,20 +55,6 @@ def member(db):
     return User.objects.create_user(
         "0905123456", phone="0905123456", email="binh@example.vn", password=PASSWORD
     )
-
-
-def register(client, **changes):
-    data = {
-        "kind": "citizen",
-        "full_name": "Trần Văn Bình",
-        "contact": "0905 123 456",
-        "birth_date": "1985-03-02",
-        "id_number": "046085001234",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-        **changes,
-    }
-    return client.post("/tai-khoan/dang-ky/", data)
 
 
 def code_in(text: str) -> str:
