@@ -3,8 +3,6 @@ they land, their agency and role, the tabs and their counts, the search, the app
 answers under the form's labels, one action panel and its confirmation; no serious
 accessibility fault (axe-core) on the inbox or the dossier page."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -13,11 +11,11 @@ from motcua.accounts.two_factor import needs_second_factor
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, Status
 from tests import factories
+from tests.browser.axe import serious_violations
 from tests.second_factor import give_authenticator, pass_second_factor
 
 pytestmark = pytest.mark.browser
 PASSWORD = "mot-cua-dien-tu"
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREEN = {"width": 1366, "height": 768}
 
 
@@ -40,18 +38,6 @@ def log_in(browser, live_server, username):
     if device is not None:
         pass_second_factor(page, device)
     return context, page
-
-
-def serious_violations(page) -> list[str]:
-    """axe-core's serious and critical findings on the page as it stands."""
-    assert AXE.exists(), "axe-core is not vendored: run `make install` (needs npm)"
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
-            .filter(v => v.impact === "serious" || v.impact === "critical")
-            .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(" ")).join(", ")}`)"""
-    )
-    return found
 
 
 @pytest.fixture
