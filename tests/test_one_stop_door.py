@@ -316,3 +316,18 @@ def test_the_history_names_a_transfer_as_such(received, people):
         "Đã tiếp nhận",
         "Chuyển hồ sơ đến cơ quan giải quyết",
     ]
+
+
+def test_once_transferred_the_department_asks_for_supplements(received, people):
+    center_desk = people["center desk"]
+    services.perform(received, "accept", center_desk)
+    services.perform(received, "transfer", center_desk)
+    services.perform(
+        received, "assign", people["justice head"], assignee=people["justice specialist"]
+    )
+    dossier = Dossier.objects.get(pk=received.pk)
+    _refused(dossier, "request_supplement", center_desk, items=["Bản sao giấy khai sinh"])
+    offered = {t.action for t in workflow.allowed(dossier, center_desk)}
+    assert "request_supplement" not in offered
+    services.request_supplement(dossier, people["justice specialist"], ["Bản sao giấy khai sinh"])
+    assert Dossier.objects.get(pk=received.pk).status == Status.SUPPLEMENT

@@ -46,6 +46,15 @@ Effect = Callable[..., effects.Outcome]
 
 
 @dataclass(frozen=True)
+class Condition:
+    """A condition on the dossier and on who acts, besides the dossier's state, with the reason
+    given when it does not hold."""
+
+    holds: Callable[[Dossier, frozenset[str]], bool]
+    refusal: str
+
+
+@dataclass(frozen=True)
 class Transition:
     action: str
     label: str
@@ -57,8 +66,8 @@ class Transition:
     # and what follows the move; the doors with services of their own leave them empty.
     effect: Effect | None = None
     then: Callable[..., None] | None = None
-    # A condition on the dossier besides its state (where it is on the one-stop path).
-    when: Callable[[Dossier], bool] | None = None
+    # A condition besides the state (where the dossier is on the one-stop path).
+    when: Condition | None = None
 
 
 def _t(action, label, sources, target, actors, needs=(), **work) -> Transition:
@@ -91,6 +100,24 @@ def awaits_transfer(dossier: Dossier) -> bool:
 def with_decider(dossier: Dossier) -> bool:
     """The deciding agency has the dossier: it received it itself, or it was transferred."""
     return not awaits_transfer(dossier)
+
+
+NOT_YET_TRANSFERRED = Condition(
+    lambda dossier, actors: awaits_transfer(dossier),
+    gettext_lazy("The dossier is already with the agency that decides it."),
+)
+TRANSFERRED_FIRST = Condition(
+    lambda dossier, actors: with_decider(dossier),
+    gettext_lazy("The receiving desk transfers the dossier to the deciding agency first."),
+)
+# The receiving desk asks for what is missing until it sends the dossier on; then the deciding
+# agency's specialist does.
+ASKED_BY_WHOEVER_HOLDS_IT = Condition(
+    lambda dossier, actors: SPECIALIST in actors or dossier.transferred_at is None,
+    gettext_lazy(
+        "Once the dossier is transferred, the deciding agency's specialist asks for a supplement."
+    ),
+)
 
 
 _TABLE = [
@@ -127,7 +154,7 @@ _TABLE = [
         SAME,
         [DESK],
         effect=effects.transfer,
-        when=awaits_transfer,
+        when=NOT_YET_TRANSFERRED,
     ),
     _t(
         "request_supplement",
@@ -137,6 +164,7 @@ _TABLE = [
         [DESK, SPECIALIST],
         [ITEMS],
         effect=effects.request_supplement,
+        when=ASKED_BY_WHOEVER_HOLDS_IT,
     ),
     _t(
         "assign",
@@ -146,7 +174,7 @@ _TABLE = [
         [HEAD, DECIDER_DESK],
         [ASSIGNEE],
         effect=effects.assign,
-        when=with_decider,
+        when=TRANSFERRED_FIRST,
     ),
     _t(
         "send_for_review",
@@ -347,7 +375,8 @@ def check(dossier: Dossier, action: str, person) -> Transition:
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise TransitionRefused(_("Unknown action %(action)s.") % {"action": action})
-    if not transition.actors & actors_of(dossier, person):
+    actors = actors_of(dossier, person)
+    if not transition.actors & actors:
         raise TransitionRefused(
             _("Your role may not %(action)s a dossier.") % {"action": transition.label},
             forbidden=True,
@@ -357,17 +386,11 @@ def check(dossier: Dossier, action: str, person) -> Transition:
             _("A dossier that is “%(status)s” cannot be: %(action)s.")
             % {"status": dossier.get_status_display(), "action": transition.label}
         )
-    if transition.when is not None and not transition.when(dossier):
-        raise TransitionRefused(_where_refused(dossier, transition))
+    if transition.when is not None and not transition.when.holds(dossier, actors):
+        raise TransitionRefused(str(transition.when.refusal))
     for guard in GUARDS:
         guard(dossier, transition)
     return transition
-
-
-def _where_refused(dossier: Dossier, transition: Transition) -> str:
-    if awaits_transfer(dossier):
-        return _("The receiving desk transfers the dossier to the deciding agency first.")
-    return _("The dossier is already with the agency that decides it.")
 
 
 def allowed(dossier: Dossier, person) -> list[Transition]:
@@ -376,7 +399,9 @@ def allowed(dossier: Dossier, person) -> list[Transition]:
     return [
         t
         for t in _TABLE
-        if t.actors & actors and dossier.status in t.sources and (t.when is None or t.when(dossier))
+        if t.actors & actors
+        and dossier.status in t.sources
+        and (t.when is None or t.when.holds(dossier, actors))
     ]
 
 
