@@ -11,6 +11,7 @@ CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 # Playwright's synchronous API runs an event loop in the test thread, where the tests also
 # use the ORM to prepare data; Django allows that only when told so.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -48,6 +49,16 @@ def _page(browser, live_server, **options):
 def page(browser, live_server, transactional_db):
     context, page = _page(browser, live_server)
     yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server, transactional_db):
+    """A citizen's phone (390 px wide, touch): a browser context, for the journeys that open
+    more than one page."""
+    context = browser.new_context(base_url=live_server.url, **PHONE)
+    context.set_default_timeout(10_000)
+    yield context
     context.close()
 
 

@@ -11,15 +11,6 @@ from motcua.notifications.sms import LocmemGateway
 from tests.factories import PDF
 
 pytestmark = pytest.mark.browser
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
-
-@pytest.fixture
-def phone(browser, live_server, transactional_db):
-    context = browser.new_context(base_url=live_server.url, **PHONE)
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
 
 
 def test_register_submit_and_trace_on_a_phone(phone, marriage, tmp_path):

@@ -16,16 +16,7 @@ from tests import factories
 from tests.factories import PDF
 
 pytestmark = pytest.mark.browser
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 PASSWORD = "song-huong-xanh"
-
-
-@pytest.fixture
-def phone(browser, live_server, transactional_db):
-    context = browser.new_context(base_url=live_server.url, **PHONE)
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
 
 
 @pytest.fixture
