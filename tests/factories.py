@@ -145,7 +145,13 @@ _ACTOR = {
     "return_result": Role.DESK_OFFICER,
     "transfer": Role.DESK_OFFICER,
 }
-_RECEIVING_DESK_ACTIONS = {"accept", "refuse_intake", "request_supplement", "return_result", "transfer"}
+_RECEIVING_DESK_ACTIONS = {
+    "accept",
+    "refuse_intake",
+    "request_supplement",
+    "return_result",
+    "transfer",
+}
 
 
 def builder_official(agency: Agency, role: str) -> User:
@@ -163,7 +169,9 @@ def _given(action: str, dossier: Dossier) -> dict[str, Any]:
     if action == "consult":
         return {
             "reason": "Xin ý kiến",
-            "agency": Agency.objects.exclude(pk=dossier.deciding_agency_id).order_by("code").first(),
+            "agency": Agency.objects.exclude(pk=dossier.deciding_agency_id)
+            .order_by("code")
+            .first(),
         }
     if action == "return_result":
         return {"delivery": Delivery.DESK}

@@ -130,7 +130,10 @@ def test_only_online_services_receive_online_dossiers(demo_db):
 
 
 def test_each_dossier_is_received_where_its_procedure_is_and_decided_by_its_agency(demo_db):
-    deciders, points = Procedure.agencies.through.objects, Procedure.receiving_points.through.objects
+    deciders, points = (
+        Procedure.agencies.through.objects,
+        Procedure.receiving_points.through.objects,
+    )
     decided = Exists(deciders.filter(procedure=OuterRef("procedure"), agency=OuterRef("decider")))
     named = Exists(points.filter(procedure=OuterRef("procedure"), agency=OuterRef("agency")))
     has_points = Exists(points.filter(procedure=OuterRef("procedure")))

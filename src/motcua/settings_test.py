@@ -65,3 +65,11 @@ SIGNING_KEY_FILE = str(_SIGNING_DIR / "key.pem")
 SIGNING_KEY_PASSPHRASE = "test-suite-only-passphrase"
 make_certificate(Path(SIGNING_CERT_FILE), Path(SIGNING_KEY_FILE), SIGNING_KEY_PASSPHRASE)
 CELERY_TASK_ALWAYS_EAGER = True
+
+# The test database in a file, as in production, not SQLite's shared in-memory database: two
+# requests at once (a double click against the live server) then wait for each other's
+# transaction (the busy timeout) instead of failing on a table lock at once.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    _DATABASE_DIR = Path(tempfile.mkdtemp(prefix="motcua-test-db-"))
+    atexit.register(shutil.rmtree, _DATABASE_DIR, ignore_errors=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(_DATABASE_DIR / "test.sqlite3")}  # noqa: F405
