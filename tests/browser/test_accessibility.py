@@ -13,6 +13,7 @@ from motcua.accounts.models import Role, User
 from motcua.dossiers.models import Status
 from tests import factories
 from tests.browser.axe import serious_violations
+from tests.browser.conftest import PHONE
 from tests.browser.test_stats_dashboard import (  # noqa: F401 (fixtures)
     chart_library,
     seeded,
@@ -22,7 +23,6 @@ from tests.second_factor import give_authenticator, pass_second_factor
 
 pytestmark = pytest.mark.browser
 PASSWORD = "nha-van-hoa-cong-dong"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 # What the program writes and a person should never read: a key such as `ho_ten`, a date
