@@ -25,7 +25,6 @@ from motcua.payments.models import Payment, PaymentStatus
 from tests import factories
 
 pytestmark = pytest.mark.browser
-SCREENSHOT = "/tmp/motcua-connection-6-of-6.png"
 
 
 @pytest.fixture
@@ -88,7 +87,7 @@ def everything_connected(settings, marriage, citizen, province):
 
 
 def test_the_connection_page_reads_six_of_six_at_1366(
-    page, live_server, everything_connected, django_user_model
+    page, live_server, everything_connected, django_user_model, tmp_path
 ):
     session = Client()
     session.force_login(django_user_model.objects.create_user("quantri", is_staff=True))
@@ -105,4 +104,4 @@ def test_the_connection_page_reads_six_of_six_at_1366(
         assert rows.nth(index).locator(".badge").count() == 1, rows.nth(index).inner_text()
     assert "1 phản ánh" in rows.nth(5).inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
-    page.screenshot(path=SCREENSHOT, full_page=True)
+    page.screenshot(path=tmp_path / "connection-6-of-6.png", full_page=True)
