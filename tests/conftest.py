@@ -330,3 +330,33 @@ def fee_procedure(province):
             },
         ],
     )
+
+
+# --- The national public service portal's simulator -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def simulator_urls():
+    """The national portal's simulator, started once per test module."""
+    from tests.national_portal import start
+
+    with start() as urls:
+        yield urls
+
+
+@pytest.fixture
+def simulator(simulator_urls, transactional_db, live_server, settings):
+    """A fresh simulator pushing dossiers and feedback to this test's live server, and the site
+    configured for it, retrying after a second."""
+    from tests.national_portal import FEEDBACK_PATH, INBOUND_TOKEN, INTAKE_PATH, Simulator
+
+    portal = Simulator(*simulator_urls)
+    portal.control(
+        "reset",
+        push_url=f"{live_server.url}{INTAKE_PATH}",
+        feedback_push_url=f"{live_server.url}{FEEDBACK_PATH}",
+        push_token=INBOUND_TOKEN,
+    )
+    settings.NATIONAL_PORTAL = portal.portal_settings()
+    settings.NATIONAL_PORTAL_RETRY_SECONDS = 1
+    return portal

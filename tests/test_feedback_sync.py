@@ -23,31 +23,10 @@ from motcua.integrations import outbox
 from motcua.integrations.models import MessageKind, MessageState, OutboxMessage
 from motcua.notifications.models import Kind, Notice
 from tests.factories import official, vi
-from tests.national_portal import FEEDBACK_PATH, INBOUND_TOKEN, INTAKE_PATH, Simulator, start
+from tests.national_portal import FEEDBACK_PATH
 from tests.payment_sandbox import exchange
 
 NATIONAL_CODE = "PAKN-QG-250801-0001"
-
-
-@pytest.fixture(scope="module")
-def simulator_urls():
-    with start() as urls:
-        yield urls
-
-
-@pytest.fixture
-def simulator(simulator_urls, transactional_db, live_server, settings) -> Simulator:
-    """A fresh simulator pushing to this test's live server, and the site configured for it."""
-    portal = Simulator(*simulator_urls)
-    portal.control(
-        "reset",
-        push_url=f"{live_server.url}{INTAKE_PATH}",
-        feedback_push_url=f"{live_server.url}{FEEDBACK_PATH}",
-        push_token=INBOUND_TOKEN,
-    )
-    settings.NATIONAL_PORTAL = portal.portal_settings()
-    settings.NATIONAL_PORTAL_RETRY_SECONDS = 1
-    return portal
 
 
 @pytest.fixture

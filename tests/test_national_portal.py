@@ -16,26 +16,10 @@ from motcua.dossiers.models import NATIONAL_STATUS, Dossier, Event, Status
 from motcua.integrations import intake, outbox
 from motcua.integrations.models import MessageState, OutboxMessage, ReceivedDossier
 from tests import factories
-from tests.national_portal import INBOUND_TOKEN, INTAKE_PATH, Simulator, a_file, start
+from tests.national_portal import INBOUND_TOKEN, INTAKE_PATH, Simulator, a_file
 from tests.payment_sandbox import exchange
 
 CODE = "000.01.31.H57-250801-9001"
-
-
-@pytest.fixture(scope="module")
-def simulator_urls():
-    with start() as urls:
-        yield urls
-
-
-@pytest.fixture
-def simulator(simulator_urls, transactional_db, live_server, settings) -> Simulator:
-    """A fresh simulator pushing to this test's live server, and the site configured for it."""
-    portal = Simulator(*simulator_urls)
-    portal.control("reset", push_url=f"{live_server.url}{INTAKE_PATH}", push_token=INBOUND_TOKEN)
-    settings.NATIONAL_PORTAL = portal.portal_settings()
-    settings.NATIONAL_PORTAL_RETRY_SECONDS = 1
-    return portal
 
 
 def national_dossier(marriage, province, code: str = CODE, **changes) -> dict:

@@ -3,26 +3,9 @@ the outbox, over real HTTP to the portal's simulator."""
 
 from __future__ import annotations
 
-import pytest
-
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, Event, Status
 from tests import factories
-from tests.national_portal import INBOUND_TOKEN, INTAKE_PATH, Simulator, start
-
-
-@pytest.fixture(scope="module")
-def simulator_urls():
-    with start() as urls:
-        yield urls
-
-
-@pytest.fixture
-def simulator(simulator_urls, transactional_db, live_server, settings) -> Simulator:
-    portal = Simulator(*simulator_urls)
-    portal.control("reset", push_url=f"{live_server.url}{INTAKE_PATH}", push_token=INBOUND_TOKEN)
-    settings.NATIONAL_PORTAL = portal.portal_settings()
-    return portal
 
 
 def test_a_rating_goes_to_the_national_portal_with_its_dossier(

@@ -8,6 +8,7 @@ import time
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -127,6 +128,8 @@ def _register(dossier: Dossier, now: datetime.datetime, code: str = "") -> None:
 
     if dossier.agency is None:
         raise ValidationError(_("Choose where to submit the dossier."), code="agency")
+    # The catalog's receiving points and deciding agencies, read once for both questions.
+    prefetch_related_objects([dossier.procedure], "agencies", "receiving_points")
     if not reception.receives(dossier.procedure, dossier.agency):
         raise ValidationError(
             _("%(agency)s does not receive this procedure.") % {"agency": dossier.agency.name},
