@@ -4,9 +4,7 @@ protocol that is not public)."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import json
 import urllib.request
 import uuid
@@ -31,6 +29,8 @@ from motcua.payments.providers import (
     PaymentProvider,
     StatementInvalid,
     StatementLine,
+    fetch,
+    statement_rows,
 )
 from motcua.payments.vnpay import order_info
 
@@ -174,17 +174,10 @@ class PaygovProvider(PaymentProvider):
             headers={"Content-Type": "application/json"},
             method="POST",
         )
-        answer = json.loads(self._fetch(request))
+        answer = json.loads(fetch(request, self.timeout))
         if not isinstance(answer, dict) or not wire.verify(answer, self.secret):
             raise GatewayUnavailable("the API's answer is not signed by the platform")
         return answer
-
-    def _fetch(self, request: urllib.request.Request) -> bytes:
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.read()
-        except OSError as exc:  # refused, timed out, HTTP error status
-            raise GatewayUnavailable(str(exc)) from exc
 
     # ------------------------------------------------------------ the daily statement
 
@@ -193,21 +186,11 @@ class PaygovProvider(PaymentProvider):
         if not url:
             raise GatewayUnavailable(_("No statement address is configured for this gateway."))
         params = wire.sign({"merchant_code": self.merchant, "date": f"{day:%Y%m%d}"}, self.secret)
-        return self._fetch(urllib.request.Request(f"{url}?{urlencode(params)}"))
+        return fetch(urllib.request.Request(f"{url}?{urlencode(params)}"), self.timeout)
 
     def parse_statement(self, content: bytes) -> list[StatementLine]:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise StatementInvalid(_("The statement is not UTF-8 text.")) from exc
-        reader = csv.DictReader(io.StringIO(text))
-        missing = [c for c in wire.STATEMENT_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise StatementInvalid(
-                _("The statement lacks the columns %(columns)s.") % {"columns": ", ".join(missing)}
-            )
         lines: dict[str, StatementLine] = {}
-        for number, row in enumerate(reader, start=2):
+        for number, row in statement_rows(content, wire.STATEMENT_COLUMNS):
             line = _statement_row(row, number)
             if line.reference not in lines or line.status != PaymentStatus.FAILED:
                 lines[line.reference] = line  # rows come in time order: the last word counts

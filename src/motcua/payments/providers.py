@@ -7,15 +7,19 @@ a settings entry.
 
 from __future__ import annotations
 
+import csv
 import datetime
 import enum
+import io
+import urllib.request
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from motcua.payments.models import Payment
@@ -138,3 +142,29 @@ def default() -> PaymentProvider | None:
     """The gateway citizens pay through, or None while online payment is switched off."""
     key = settings.PAYMENT_PROVIDER
     return get(key) if key in settings.PAYMENT_PROVIDERS else None
+
+
+def fetch(request: urllib.request.Request, timeout: float) -> bytes:
+    """What a gateway's server answers; GatewayUnavailable when it refuses, times out or
+    answers with an error status."""
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.read()
+    except OSError as exc:
+        raise GatewayUnavailable(str(exc)) from exc
+
+
+def statement_rows(content: bytes, columns: Sequence[str]) -> Iterator[tuple[int, dict]]:
+    """The rows of a gateway's CSV statement with their line numbers; StatementInvalid when it
+    is not UTF-8 text or lacks one of `columns`."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise StatementInvalid(_("The statement is not UTF-8 text.")) from exc
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        raise StatementInvalid(
+            _("The statement lacks the columns %(columns)s.") % {"columns": ", ".join(missing)}
+        )
+    yield from enumerate(reader, start=2)

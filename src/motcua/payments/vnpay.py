@@ -3,9 +3,7 @@ refund API, and the daily statement file."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import json
 import urllib.request
 import uuid
@@ -27,6 +25,8 @@ from motcua.payments.providers import (
     PaymentProvider,
     StatementInvalid,
     StatementLine,
+    fetch,
+    statement_rows,
 )
 
 IPN_ANSWERS = {
@@ -229,19 +229,12 @@ class VnpayProvider(PaymentProvider):
             headers={"Content-Type": "application/json"},
             method="POST",
         )
-        answer = json.loads(self._fetch(request))
+        answer = json.loads(fetch(request, self.timeout))
         if not isinstance(answer, dict):
             raise GatewayUnavailable("the API answered something else than an object")
         if not wire.api_message_valid(answer_fields, answer, self.secret):
             raise GatewayUnavailable("the API's answer is not signed by the gateway")
         return answer
-
-    def _fetch(self, request: urllib.request.Request) -> bytes:
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.read()
-        except OSError as exc:  # refused, timed out, HTTP error status
-            raise GatewayUnavailable(str(exc)) from exc
 
     # ------------------------------------------------------------ the daily statement
 
@@ -250,22 +243,12 @@ class VnpayProvider(PaymentProvider):
         if not url:
             raise GatewayUnavailable(_("No statement address is configured for this gateway."))
         params = wire.sign({"vnp_TmnCode": self.tmn_code, "vnp_Date": f"{day:%Y%m%d}"}, self.secret)
-        return self._fetch(urllib.request.Request(f"{url}?{urlencode(params)}"))
+        return fetch(urllib.request.Request(f"{url}?{urlencode(params)}"), self.timeout)
 
     def parse_statement(self, content: bytes) -> list[StatementLine]:
         """One line per transaction: paid, failed, or refunded when a refund row follows."""
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise StatementInvalid(_("The statement is not UTF-8 text.")) from exc
-        reader = csv.DictReader(io.StringIO(text))
-        missing = [c for c in wire.STATEMENT_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise StatementInvalid(
-                _("The statement lacks the columns %(columns)s.") % {"columns": ", ".join(missing)}
-            )
         lines: dict[str, StatementLine] = {}
-        for number, row in enumerate(reader, start=2):
+        for number, row in statement_rows(content, wire.STATEMENT_COLUMNS):
             line = _statement_row(row, number)
             earlier = lines.get(line.reference)
             if earlier is None or STATEMENT_RANK[line.status] > STATEMENT_RANK[earlier.status]:
