@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from motcua.accounts.models import AccountKind, Role
 from motcua.agencies.models import Agency
+from motcua.catalog.models import Level
 from motcua.dossiers import workflow
-from motcua.dossiers.models import Consultation, Dossier, Status
+from motcua.dossiers.models import RESULT_OUT, Consultation, Dossier, Status
 
 
 def visible_to_applicant(user) -> QuerySet[Dossier]:
@@ -16,6 +17,13 @@ def visible_to_applicant(user) -> QuerySet[Dossier]:
     if not user.is_authenticated:
         return Dossier.objects.none()
     return Dossier.objects.filter(applicant=user).select_related("procedure", "agency")
+
+
+def delivered_to(user) -> QuerySet[Dossier]:
+    """The applicant's dossiers whose result is out and, at level 4, delivered online."""
+    return visible_to_applicant(user).filter(
+        status__in=RESULT_OUT, procedure__level__gte=Level.PAYMENT
+    )
 
 
 def readable_by_official(user) -> QuerySet[Dossier]:

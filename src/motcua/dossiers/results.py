@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import QuerySet
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -31,12 +30,10 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields, signers
 
 from motcua.catalog import result_templates
-from motcua.catalog.models import Level
 from motcua.catalog.result_templates import Issue
 from motcua.core import audit
 from motcua.core.pdf import html_to_pdf
-from motcua.dossiers.models import RESULT_OUT, Dossier, ResultDocument
-from motcua.dossiers.queries import visible_to_applicant
+from motcua.dossiers.models import Dossier, ResultDocument
 from motcua.dossiers.reads import chain_of
 from motcua.dossiers.uploads import check_upload
 
@@ -222,11 +219,4 @@ def download(document: ResultDocument, actor, audience: str) -> FileResponse:
         content_type="application/pdf",
         as_attachment=True,
         filename=f"ket-qua-{document.dossier.code}.pdf",
-    )
-
-
-def delivered_to(user) -> QuerySet[Dossier]:
-    """The applicant's dossiers whose result is out and, at level 4, delivered online."""
-    return visible_to_applicant(user).filter(
-        status__in=RESULT_OUT, procedure__level__gte=Level.PAYMENT
     )

@@ -17,7 +17,7 @@ from motcua.core.net import client_ip
 from motcua.dossiers import panels, receipts, results, services, workflow
 from motcua.dossiers.forms import RatingForm, SubmissionForm, SupplementAnswerForm, WithdrawForm
 from motcua.dossiers.models import ResultDocument, Status
-from motcua.dossiers.queries import publicly_traceable, visible_to_applicant
+from motcua.dossiers.queries import delivered_to, publicly_traceable, visible_to_applicant
 from motcua.dossiers.submission import keep_accepted_files, save_submission
 from motcua.dossiers.workflow import TransitionRefused
 
@@ -276,7 +276,7 @@ def rate(request, code: str):
 @require_safe
 def download_result(request, code: str):
     """The applicant's own signed result; reading it changes nothing."""
-    dossier = get_object_or_404(results.delivered_to(request.user), code=code)
+    dossier = get_object_or_404(delivered_to(request.user), code=code)
     document = get_object_or_404(ResultDocument, dossier=dossier)
     return results.download(document, request.user, "applicant")
 
@@ -285,7 +285,7 @@ def download_result(request, code: str):
 @require_POST
 def receive_result(request, code: str):
     """The applicant receives a level-4 result online: the hand-over, then the file."""
-    dossier = get_object_or_404(results.delivered_to(request.user), code=code)
+    dossier = get_object_or_404(delivered_to(request.user), code=code)
     try:
         services.collect_online(dossier, request.user)
     except TransitionRefused as refusal:
