@@ -334,3 +334,29 @@ def test_the_sweep_is_a_periodic_task_of_the_worker(settings):
     app.loader.import_default_modules()
     entry = settings.CELERY_BEAT_SCHEDULE["payments-sweep"]
     assert entry["task"] in app.tasks
+
+
+def test_fees_paid_online_let_a_dossier_waiting_for_them_go_on(
+    gateway, fee_procedure, citizen, province
+):
+    dossier = factories.advance(submitted(fee_procedure, citizen, so_ban=1), Status.FEES_REQUESTED)
+    due = dossier.due_date
+    payment = services.start(dossier, citizen, client_ip="127.0.0.1")
+    with transaction.atomic():
+        services.move(payment, PaymentStatus.PAID, via="test")  # as a confirmed IPN settles it
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSING
+    assert dossier.events.last().action == "confirm_fees" and dossier.events.last().actor is None
+    assert dossier.due_date >= due  # the days it waited are given back
+
+
+def test_a_payment_leaves_a_dossier_not_waiting_for_fees_where_it_is(
+    gateway, fee_procedure, citizen
+):
+    dossier = submitted(fee_procedure, citizen, so_ban=1)
+    payment = services.start(dossier, citizen, client_ip="127.0.0.1")
+    with transaction.atomic():
+        services.move(payment, PaymentStatus.PAID, via="test")
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED
+    assert not dossier.events.filter(action="confirm_fees").exists()

@@ -413,6 +413,20 @@ def _notes(action: str, given: effects.Given, outcome: effects.Outcome) -> tuple
 
 
 @transaction.atomic
+def settle_fees(dossier: Dossier) -> Dossier:
+    """The fees asked for before the result are paid online: the dossier goes on as the
+    table's `confirm_fees` takes it on (the clock given back), with no official's hand. A
+    dossier not waiting for its fees is left as it is."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if dossier.status != Status.FEES_REQUESTED:
+        return dossier
+    transition = workflow.TRANSITIONS["confirm_fees"]
+    outcome = transition.effect(dossier, None, effects.Given())
+    _record(dossier, outcome.target, None, action=transition.action)
+    return dossier
+
+
+@transaction.atomic
 def set_new_date(dossier: Dossier, leader, new_date: datetime.date, note: str) -> Dossier:
     """The leader's signed apology gives the dossier its new appointment date."""
     dossier, _transition = _locked(dossier, "set_new_date", leader)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.fees import FeeLine, fee_lines
 from motcua.catalog.models import Level
 from motcua.core import audit
+from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import OPEN_STATUSES, Channel, Dossier
 from motcua.dossiers.reads import chain_of
 from motcua.dossiers.workflow import Transition, TransitionRefused
@@ -243,6 +244,12 @@ def move(
         )
     if target in states.SETTLING:
         signals.payment_settled.send(Payment, payment=payment)
+
+
+def resume_when_fees_paid(sender, payment: Payment, **kwargs) -> None:
+    """`payment_settled` listener: money paid for a dossier waiting for its fees lets it go on."""
+    if payment.status == PaymentStatus.PAID:
+        dossier_services.settle_fees(payment.dossier)
 
 
 def _paid_twice(payment: Payment) -> bool:
