@@ -161,4 +161,7 @@ def test_the_statistics_api(api, province, leader):
     assert api.get("/api/v1/stats/feedback", agency).status_code == 403
     api.force_authenticate(official(province["root"], Role.SUPERVISOR))
     rows = api.get("/api/v1/stats/feedback").json()["by_agency"]
+    scoped = api.get("/api/v1/stats/feedback", agency).json()
+    assert StatsFeedbackSerializer(data=scoped).is_valid(), scoped
+    assert scoped["agency"]["tier"] == province["justice"].tier
     assert [(r["code"], r["answered"]) for r in rows] == [(province["justice"].code, 1)]

@@ -7,7 +7,7 @@ import datetime
 
 from motcua.agencies.models import Agency
 from motcua.feedback import stats as feedback_stats
-from motcua.stats.indicators import rate
+from motcua.stats.indicators import agency_json, rate
 
 
 def with_rates(counts: dict) -> dict:
@@ -26,7 +26,7 @@ def summary(
     """The JSON of GET /api/v1/stats/feedback; per agency only with `detail` (officials)."""
     result = {
         "period": {"from": start, "to": end},
-        "agency": {"code": agency.code, "name": agency.name} if agency else None,
+        "agency": agency_json(agency) if agency else None,
         "feedback": with_rates(feedback_stats.counts(start, end, agency)),
     }
     if detail:

@@ -559,7 +559,7 @@ def summary(
     procedures = procedure_figures(offered, catalog)
     result = {
         "period": {"from": start.isoformat(), "to": end.isoformat()},
-        "agency": None if agency is None else _agency_json(agency),
+        "agency": None if agency is None else agency_json(agency),
         "side": side,
         "procedures": procedures,
         "dossiers": dossiers,
@@ -581,7 +581,8 @@ def summary(
     return result
 
 
-def _agency_json(agency: Agency) -> dict:
+def agency_json(agency: Agency) -> dict:
+    """An agency as every statistics answer names it."""
     return {"code": agency.code, "name": agency.name, "tier": agency.tier}
 
 
@@ -659,7 +660,7 @@ def by_agency(
             continue
         rows.append(
             {
-                **_agency_json(unit.agency),
+                **agency_json(unit.agency),
                 "whole_subtree": unit.whole_subtree,
                 "procedures": own,
                 "dossiers": dossiers,
