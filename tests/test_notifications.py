@@ -191,6 +191,34 @@ def test_a_retried_task_or_a_repeated_event_sends_nothing_twice(
     assert Notice.objects.filter(recipient=applicant).count() == 1
 
 
+def test_a_claim_whose_worker_stopped_is_given_up_never_resent_and_the_desk_calls(
+    wire, smtp, applicant, marriage, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks():  # written, never handed to a worker
+        submit(marriage, applicant)
+    notice = Notice.objects.get(recipient=applicant)
+    deliveries = notice.deliveries.all()
+    # A worker claimed every delivery, then stopped before any provider answered.
+    assert all(services._claim(delivery) for delivery in deliveries)
+    services.sweep(older_than=datetime.timedelta(0))
+    assert set(notice.deliveries.values_list("status", flat=True)) == {DeliveryStatus.SENDING}
+
+    eleven_minutes_ago = timezone.now() - datetime.timedelta(minutes=11)
+    notice.deliveries.exclude(channel="in_app").update(claimed_at=eleven_minutes_ago)
+    services.sweep(older_than=datetime.timedelta(0))
+    services.sweep(older_than=datetime.timedelta(0))
+    statuses = dict(notice.deliveries.values_list("channel", "status"))
+    assert statuses == {
+        "email": DeliveryStatus.FAILED,
+        "sms": DeliveryStatus.FAILED,
+        "in_app": DeliveryStatus.SENDING,  # claimed a minute ago: its worker may be alive
+    }
+    assert notice.deliveries.get(channel="sms").error == services.STALLED_ERROR
+    assert smtp.mailbox.to(EMAIL) == [] and wire.sms_to(PHONE) == []
+    notice.refresh_from_db()
+    assert notice.undelivered_at is not None  # on the desk's list to call
+
+
 def test_a_notice_no_channel_delivered_is_on_the_desks_list_to_call(
     wire, client, citizen, marriage, province, now
 ):

@@ -175,6 +175,8 @@ class Delivery(models.Model):
     )
     provider = models.CharField(_("provider"), max_length=32, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # When a worker claimed it (pending → sending): a claim never finished is given up.
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:

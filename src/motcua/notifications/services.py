@@ -5,7 +5,9 @@ transaction that changed the dossier (so a rolled-back change tells nobody); it 
 Celery only once that transaction commits. Each notice has a unique key (event × kind ×
 recipient) and each delivery is unique per notice and channel, so an event is never told twice;
 a delivery is claimed (pending → sending) before its provider is called, so a task run twice
-(a retry, a redelivered message, the sweep) never sends it twice.
+(a retry, a redelivered message, the sweep) never sends it twice. A claim whose worker stopped
+before the provider answered is given up by the sweep: the message may have gone, so it is not
+sent again; it counts as failed and, if nothing else reached the applicant, the desk calls.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from motcua.accounts.models import Role
@@ -40,6 +42,11 @@ from motcua.notifications.models import (
 from motcua.notifications.rules import Recipient
 
 logger = logging.getLogger(__name__)
+
+# Every provider call times out within seconds (each gateway's TIMEOUT, EMAIL_TIMEOUT): a
+# delivery still being sent after this long lost its worker.
+STALLED_AFTER = datetime.timedelta(minutes=10)
+STALLED_ERROR = "Tiến trình gửi dừng giữa chừng: không rõ tin đã đến hay chưa, không gửi lại."
 
 
 # Writing ------------------------------------------------------------------------------------
@@ -158,7 +165,7 @@ def deliver(notice_id: int) -> None:
 def _claim(delivery: Delivery) -> bool:
     return bool(
         Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PENDING).update(
-            status=DeliveryStatus.SENDING
+            status=DeliveryStatus.SENDING, claimed_at=timezone.now()
         )
     )
 
@@ -206,7 +213,8 @@ def settle(notice_id: int) -> None:
 
 def sweep(older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int:
     """Deliver the notices still waiting a while after they were written (a worker that was
-    down, a broker that could not be reached)."""
+    down, a broker that could not be reached), after giving up the stalled claims."""
+    give_up_stalled()
     waiting = (
         Notice.objects.filter(created_at__lte=timezone.now() - older_than)
         .filter(
@@ -219,6 +227,20 @@ def sweep(older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> int
         deliver(notice_id)
         count += 1
     return count
+
+
+def give_up_stalled(after: datetime.timedelta = STALLED_AFTER) -> int:
+    """Deliveries claimed longer than `after` ago and never finished: failed, never resent
+    (they may have arrived), and their notices settled. The number given up."""
+    claimed_before = Q(claimed_at__lt=timezone.now() - after) | Q(claimed_at=None)
+    stalled = Delivery.objects.filter(claimed_before, status=DeliveryStatus.SENDING)
+    given_up = 0
+    for delivery in stalled.only("pk", "notice_id", "channel"):
+        if stalled.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED, error=STALLED_ERROR):
+            logger.warning("Notice %s: %s claim given up", delivery.notice_id, delivery.channel)
+            settle(delivery.notice_id)
+            given_up += 1
+    return given_up
 
 
 # Deadlines ----------------------------------------------------------------------------------
