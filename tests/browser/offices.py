@@ -3,6 +3,8 @@ with the authenticator's code too) and take an action from a dossier's one actio
 
 from __future__ import annotations
 
+import re
+
 from motcua.accounts.models import User
 from motcua.accounts.two_factor import needs_second_factor
 from tests.second_factor import give_authenticator, pass_second_factor
@@ -41,7 +43,8 @@ def act(page, code: str, button: str, **fields) -> None:
         choice.click()
     form = page.locator("form.action", has=page.locator(f'button[data-action="{button}"]'))
     for label, value in fields.items():
-        control = form.get_by_label(label, exact=True)
+        # The whole label, with the star a required field's label ends in.
+        control = form.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
         if control.evaluate("e => e.tagName") == "SELECT":
             control.select_option(label=value)
         else:

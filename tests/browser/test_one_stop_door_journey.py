@@ -19,6 +19,24 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 CENTER = "Trung tâm Phục vụ hành chính công tỉnh"
 JUSTICE = "Sở Tư pháp"
 FORM, ID_COPY = "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", "Bản chụp giấy tờ tùy thân"
+FINDING = "Không có án tích."
+
+
+@pytest.fixture
+def record(record):
+    """The judicial record, whose specialist states what the judicial record database holds."""
+    record.form_fields = [
+        *record.form_fields,
+        {
+            "name": "an_tich",
+            "label": "Tình trạng án tích",
+            "type": "textarea",
+            "required": True,
+            "official": True,
+        },
+    ]
+    record.save()
+    return record
 
 
 @pytest.fixture
@@ -97,7 +115,15 @@ def the_department_decides(offices, code: str, shot) -> None:
     specialist.goto("/mot-cua/")
     expect(specialist.locator('[data-tab="mine"]')).to_have_attribute("aria-current", "page")
     expect(specialist.get_by_role("link", name=code)).to_be_visible()
-    act(specialist, code, "send_for_review", **{"Ghi chú": "Đủ điều kiện cấp Phiếu"})
+    specialist.goto(f"/mot-cua/ho-so/{code}/")
+    expect(specialist.get_by_label("Tình trạng án tích")).to_be_visible()
+    shot(specialist, "specialist-findings")
+    act(
+        specialist,
+        code,
+        "send_for_review",
+        **{"Tình trạng án tích": FINDING, "Ghi chú": "Đủ điều kiện cấp Phiếu"},
+    )
     expect_done(specialist, "Trưởng phòng đang xem xét")
 
     head.goto("/mot-cua/?tab=decision")
@@ -111,6 +137,8 @@ def the_department_decides(offices, code: str, shot) -> None:
     leader.get_by_role("link", name=code).click()
     assert offered(leader) == allowed_to(code, "gd-sotuphap")
     assert {"transfer", "return_result"}.isdisjoint(offered(leader))
+    expect(leader.locator("#findings-title")).to_be_visible()
+    expect(leader.get_by_text(FINDING)).to_be_visible()
     act(leader, code, "approve")
     expect_done(leader, "Đã có kết quả")
     expect(leader.get_by_role("link", name="Tải văn bản kết quả đã ký số (PDF)")).to_be_visible()
@@ -206,7 +234,8 @@ def test_online_at_the_center_decided_by_the_department_downloaded_by_the_citize
     signed = phone.request.get(link.get_attribute("href"))
     assert signed.ok and signed.headers["content-type"] == "application/pdf"
     assert signature_status(signed.body()).bottom_line
-    assert JUSTICE.upper() in flat_pdf_text(signed.body()).upper()
+    printed = flat_pdf_text(signed.body())
+    assert JUSTICE.upper() in printed.upper() and FINDING in printed
     shot(phone, "citizen-downloaded")
 
     # The desk sees it handed over online, and has nothing left to do.
@@ -322,7 +351,7 @@ def test_each_side_is_offered_only_its_own_actions(offices, record, citizen, cen
     # Awaiting the leader's approval: the center's desk has nothing to approve.
     specialist = User.objects.get(username="cv-sotuphap")
     take(code, "assign", "tp-sotuphap", assignee=specialist)
-    take(code, "send_for_review", "cv-sotuphap")
+    take(code, "send_for_review", "cv-sotuphap", findings={"an_tich": FINDING})
     take(code, "submit_for_approval", "tp-sotuphap")
     desk.goto(f"/mot-cua/ho-so/{code}/")
     expect(desk.locator("#status")).to_have_text("Chờ lãnh đạo phê duyệt")

@@ -6,7 +6,7 @@ from motcua.agencies.models import Agency
 from motcua.backoffice.intake import Applicant
 from motcua.core.validators import normalize_phone, validate_cccd, validate_phone
 from motcua.dossiers import effects, workflow
-from motcua.dossiers.forms import SubmissionForm
+from motcua.dossiers.forms import SubmissionForm, finding_fields
 from motcua.dossiers.models import Channel, Delivery
 from motcua.dossiers.queries import consultable_agencies
 
@@ -91,6 +91,12 @@ class ActionForm(forms.Form):
             ).order_by("full_name", "username")
         if "agency" in self.fields:
             self.fields["agency"].queryset = consultable_agencies(dossier).select_related("parent")
+        # The findings the result states, filled in by the specialist (catalog.formdef).
+        self.findings = {}
+        if workflow.FINDINGS in needs:
+            self.findings = finding_fields(dossier.procedure, dossier.findings)
+            self.fields.update(self.findings)
+            self.order_fields(["action", *self.findings])  # what the step is about, first
 
     def given(self) -> dict:
         """What the action was given, as services.perform takes it."""
@@ -104,6 +110,9 @@ class ActionForm(forms.Form):
             "agency": data.get("agency"),
             "delivery": data.get("delivery", ""),
             "result_file": data.get("result_file"),
+            "findings": {
+                name.removeprefix("field_"): self.data.get(name) for name in self.findings
+            },
         }
 
 

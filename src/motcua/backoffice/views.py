@@ -159,6 +159,7 @@ def _dossier_page(request, found, panel: dict, status: int = 200) -> HttpRespons
         "dossier": found,
         **panel,
         "answers": labelled_answers(found.procedure, found.form_data),
+        "findings": labelled_answers(found.procedure, found.findings),
         "steps": workflow.plan(found),
         "consultation_log": found.consultations.select_related("agency", "answered_by"),
         "pauses": found.pauses.all(),

@@ -96,7 +96,12 @@ class ProcedureDetailSerializer(ProcedureSummarySerializer):
     fees = FeeSerializer(many=True, read_only=True)
     total_fee = serializers.IntegerField(read_only=True)
     documents = RequiredDocumentSerializer(many=True, read_only=True)
-    form_fields = FormFieldSerializer(many=True, read_only=True)
+    form_fields = FormFieldSerializer(
+        source="questions",
+        many=True,
+        read_only=True,
+        help_text="The questions of the online form; the agency's own findings are left out.",
+    )
 
     class Meta(ProcedureSummarySerializer.Meta):
         fields = [

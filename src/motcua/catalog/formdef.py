@@ -10,6 +10,11 @@ form never puts the applicant's identity number into the other spouse's field.
 
 ``internal: true`` keeps an answer off the result document (`catalog/result_templates.py`), as
 are contact details (a phone or e-mail validator) and a number a fee is multiplied by.
+
+``official: true`` makes the field a finding of the agency, not a question to the applicant:
+the applicant's form leaves it out, and the specialist fills it in when sending the dossier
+for review (the judicial record's "Án tích", an inspection's conclusion); the result document
+prints it like any answer.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ KNOWN_KEYS = {
     "help_text",
     "profile",
     "internal",
+    "official",
 }
 # Contact details serve the agency, never the document it issues.
 CONTACT_VALIDATORS = ("phone", "email")
@@ -92,9 +98,18 @@ def _field_errors(field: Any) -> list[str]:
         )
     if not isinstance(field.get("required", False), bool):
         errors.append(_("required must be true or false."))
-    if not isinstance(field.get("internal", False), bool):
-        errors.append(_("internal must be true or false."))
+    flags = {
+        "internal": _("internal must be true or false."),
+        "official": _("official must be true or false."),
+    }
+    errors.extend(
+        error for flag, error in flags.items() if not isinstance(field.get(flag, False), bool)
+    )
     errors.extend(_profile_errors(field.get("profile", ""), kind))
+    if field.get("official") is True and field.get("profile"):
+        errors.append(
+            _("a field the official fills in takes nothing from the applicant's profile.")
+        )
     return errors
 
 
@@ -118,3 +133,18 @@ def is_internal(field: dict[str, Any]) -> bool:
     """Whether an answer serves the agency only (marked so, or contact details) and is never
     printed on the result."""
     return field.get("internal", False) is True or field.get("validator") in CONTACT_VALIDATORS
+
+
+def is_official(field: dict[str, Any]) -> bool:
+    """Whether the agency's official fills the field in, never the applicant."""
+    return field.get("official", False) is True
+
+
+def applicant_fields(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The fields the applicant answers (the form's questions), in the form's order."""
+    return [field for field in fields if not is_official(field)]
+
+
+def official_fields(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The findings the specialist fills in before sending the dossier for review."""
+    return [field for field in fields if is_official(field)]

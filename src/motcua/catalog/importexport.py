@@ -626,6 +626,8 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("validator", "Kiểm tra"),
         ("help_text", "Hướng dẫn"),
         ("profile", "Lấy từ hồ sơ cá nhân"),
+        ("internal", "Không in trên kết quả"),
+        ("official", "Cán bộ điền"),
     ],
     WORKFLOW_SHEET: [
         ("procedure", "Mã thủ tục"),
@@ -703,16 +705,19 @@ def _sheet_rows(book, sheet: str, errors: list[str]) -> Iterable[Located]:
 
 
 def _form_field(data: dict[str, Any]) -> dict[str, Any]:
-    required = fold(_text(data.get("required"))) in _TRUE_WORDS
+    def said_yes(key: str) -> bool:
+        return fold(_text(data.get(key))) in _TRUE_WORDS
+
     return {
         "name": _text(data.get("name")),
         "label": _text(data.get("label")),
         "type": _text(data.get("type")),
-        "required": required,
+        "required": said_yes("required"),
         "choices": [c.strip() for c in _text(data.get("choices")).split("|") if c.strip()],
         "validator": _text(data.get("validator")),
         "help_text": _text(data.get("help_text")),
         **({"profile": profile} if (profile := _text(data.get("profile"))) else {}),
+        **{flag: True for flag in ("internal", "official") if said_yes(flag)},
     }
 
 
@@ -741,7 +746,10 @@ def export_xlsx(procedures: QuerySet[Procedure]) -> bytes:
             row = {
                 **form_field,
                 "procedure": procedure.code,
-                "required": "Có" if form_field.get("required") else "Không",
+                **{
+                    flag: "Có" if form_field.get(flag) else "Không"
+                    for flag in ("required", "internal", "official")
+                },
                 "choices": " | ".join(form_field.get("choices", [])),
             }
             _append(sheets[FIELD_SHEET], FIELD_SHEET, row)

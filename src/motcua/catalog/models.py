@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency, Tier
+from motcua.catalog.formdef import applicant_fields
 from motcua.core.text import fold, padded_fold
 
 # National codes look like 1.001612; localised ones like 2.000815.000.00.00.H55.
@@ -103,7 +104,10 @@ class Procedure(models.Model):
         _("online form fields"),
         default=list,
         blank=True,
-        help_text=_("A list of fields: name, label, type, required, choices, validator."),
+        help_text=_(
+            "A list of fields: name, label, type, required, choices, validator; official: true"
+            " for a finding the specialist fills in."
+        ),
     )
     published = models.BooleanField(_("published"), default=True)
     payment_first = models.BooleanField(
@@ -135,6 +139,11 @@ class Procedure(models.Model):
     @property
     def is_online(self) -> bool:
         return self.level >= Level.SUBMISSION
+
+    @property
+    def questions(self) -> list[dict]:
+        """The form's fields the applicant answers; the official's findings left out."""
+        return applicant_fields(self.form_fields)
 
     @property
     def tier_codes(self) -> list[str]:

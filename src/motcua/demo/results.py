@@ -116,6 +116,25 @@ JUDICIAL_RECORD_FORM = [
         "internal": True,
     },
     PHONE,
+    # What the Department of Justice finds in the judicial record database: the specialist's.
+    {
+        "name": "an_tich",
+        "label": "Tình trạng án tích",
+        "type": "textarea",
+        "required": True,
+        "official": True,
+        "help_text": "Ghi theo cơ sở dữ liệu lý lịch tư pháp, ví dụ: Không có án tích.",
+    },
+    {
+        "name": "cam_dam_nhiem",
+        "label": "Thông tin về việc cấm đảm nhiệm chức vụ, thành lập, quản lý doanh nghiệp, "
+        "hợp tác xã",
+        "type": "textarea",
+        "required": True,
+        "official": True,
+        "help_text": "Ghi “Không bị cấm” hoặc nội dung bị cấm; “Không yêu cầu xác nhận” khi "
+        "người nộp không yêu cầu.",
+    },
 ]
 
 # The forms of the well-known procedures whose paper is printed from its answers (the marriage
@@ -193,9 +212,11 @@ WORDINGS: dict[str, dict[str, str]] = {
             "Họ và tên cha: {{ ho_ten_cha }}\n"
             "Họ và tên mẹ: {{ ho_ten_me }}\n"
             'Họ và tên vợ/chồng: {{ ho_ten_vo_chong|default:"—" }}\n\n'
-            "Tình trạng án tích: Không có án tích.\n\n"
+            "Án tích: {{ an_tich }}\n\n"
             "Yêu cầu xác nhận về việc cấm đảm nhiệm chức vụ, thành lập, quản lý doanh nghiệp, "
             "hợp tác xã: {{ xac_nhan_cam }}.\n"
+            "Thông tin về việc cấm đảm nhiệm chức vụ, thành lập, quản lý doanh nghiệp, hợp tác "
+            "xã: {{ cam_dam_nhiem }}\n"
             "Mục đích sử dụng Phiếu: {{ muc_dich }}."
         ),
         "recipients": "- Ông/bà {{ ho_ten }};\n- Lưu: VT, hồ sơ lý lịch tư pháp.",

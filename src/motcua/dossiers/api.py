@@ -184,6 +184,14 @@ class TransitionRequest(serializers.Serializer):
     result_file = serializers.FileField(
         required=False, help_text="A result prepared outside, as a PDF (approve; multipart)."
     )
+    findings = serializers.JSONField(
+        required=False,
+        help_text=(
+            "send_for_review: the specialist's findings by field name (a JSON object; in"
+            " multipart, its text), for the procedure's fields marked official (e.g. the"
+            " judicial record's criminal record); dates as YYYY-MM-DD."
+        ),
+    )
 
 
 class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -332,6 +340,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 agency=Agency.objects.filter(code=data.get("agency", "")).first(),
                 delivery=data.get("delivery", ""),
                 result_file=data.get("result_file"),
+                findings=_json_object(data.get("findings"), "findings"),
             )
         except TransitionRefused as refusal:
             return _refused(refusal)
@@ -378,16 +387,23 @@ def _give_opinion(user, code: str, opinion: str) -> Response:
     return Response({"code": dossier.code, "status": dossier.status})
 
 
+def _json_object(value, name: str) -> dict:
+    """A JSON object given as such (a JSON body) or as its text (multipart); {} when absent."""
+    if value is None or value == "":
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as error:
+            raise ApiValidationError({name: [_("Must be a JSON object.")]}) from error
+    if not isinstance(value, dict):
+        raise ApiValidationError({name: [_("Must be a JSON object.")]})
+    return value
+
+
 def _form_data(data, key: str) -> dict:
     """The submission form's fields from an API body (JSON, or multipart with `fields` as JSON)."""
-    answers = data.get("fields") or {}
-    if isinstance(answers, str):
-        try:
-            answers = json.loads(answers)
-        except ValueError as error:
-            raise ApiValidationError({"fields": [_("Must be a JSON object.")]}) from error
-    if not isinstance(answers, dict):
-        raise ApiValidationError({"fields": [_("Must be a JSON object.")]})
+    answers = _json_object(data.get("fields"), "fields")
     form_data = {f"field_{name}": value for name, value in answers.items()}
     return {**form_data, "token": key, "agency": data.get("agency", "")}
 

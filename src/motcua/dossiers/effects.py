@@ -10,7 +10,9 @@ history says (a supplement request lists what is missing).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from motcua.accounts.models import Role, User
 from motcua.agencies.models import Agency
 from motcua.core.calendar import add_working_days, working_days_between
+from motcua.dossiers.forms import FindingsForm
 from motcua.dossiers.models import (
     Consultation,
     Delivery,
@@ -44,6 +47,8 @@ class Given:
     result_file: UploadedFile | None = None
     # The official shares their comment with the applicant (see workflow.NOTES_TO_APPLICANT).
     to_applicant: bool = False
+    # The specialist's findings by field name, as given (catalog.formdef's official fields).
+    findings: Mapping[str, Any] = field(default_factory=dict)
     now: datetime.datetime = field(default_factory=timezone.now)
 
 
@@ -81,11 +86,24 @@ def has_head_of_division(agency_id: int | None) -> bool:
 
 
 def review_or_approval(dossier: Dossier, official, given: Given) -> Outcome:
-    """The specialist's work goes to the head of division, or, where the deciding agency has
-    none, straight to its leader, who approves it once."""
+    """The specialist's work, with their findings, goes to the head of division, or, where the
+    deciding agency has none, straight to its leader, who approves it once."""
+    record_findings(dossier, given.findings)
     if has_head_of_division(dossier.deciding_agency_id):
         return NOTHING_MORE
     return Outcome(target=Status.AWAITING_APPROVAL)
+
+
+def record_findings(dossier: Dossier, given: Mapping[str, Any]) -> None:
+    """Keep the specialist's findings, checked against the procedure's official fields; a
+    required one left empty, a wrong value or an unknown name changes nothing."""
+    form = FindingsForm(dossier.procedure, given)
+    if not form.fields and not given:
+        return
+    if not form.is_valid():
+        raise ValidationError(form.problems(), code="findings")
+    dossier.findings = form.findings()
+    dossier.save(update_fields=["findings", "updated_at"])
 
 
 def assign(dossier: Dossier, official, given: Given) -> Outcome:

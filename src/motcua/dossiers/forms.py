@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from motcua.catalog.formdef import applicant_fields, official_fields
 from motcua.catalog.models import Procedure
 from motcua.core.validators import FIELD_VALIDATORS
 from motcua.dossiers.models import Satisfaction
@@ -74,7 +75,7 @@ class SubmissionForm(forms.Form):
                     attrs={"data-filter": _("Find a place by its name (e.g. Phu An)")}
                 ),
             )
-        for definition in procedure.form_fields:
+        for definition in applicant_fields(procedure.form_fields):
             self.fields[f"field_{definition['name']}"] = _field(definition)
         for document in procedure.documents.all():
             self.fields[f"document_{document.pk}"] = forms.FileField(
@@ -102,12 +103,7 @@ class SubmissionForm(forms.Form):
 
     def answers(self) -> dict[str, Any]:
         """The form answers as JSON-ready values, keyed by the definition's names."""
-        values = {}
-        for name, value in self.cleaned_data.items():
-            if name.startswith("field_") and value not in (None, ""):
-                is_date = isinstance(value, datetime.date)
-                values[name.removeprefix("field_")] = value.isoformat() if is_date else value
-        return values
+        return _stored(self.cleaned_data)
 
     def agency_code(self) -> str | None:
         return self.cleaned_data.get("agency") or None
@@ -118,6 +114,57 @@ class SubmissionForm(forms.Form):
             for name, upload in self.cleaned_data.items()
             if name.startswith("document_") and upload
         }
+
+
+def _stored(cleaned_data: Mapping[str, Any]) -> dict[str, Any]:
+    """The `field_<name>` values of a form as a dossier stores them: by name, dates in ISO
+    form, unanswered ones left out."""
+    values = {}
+    for name, value in cleaned_data.items():
+        if name.startswith("field_") and value not in (None, ""):
+            is_date = isinstance(value, datetime.date)
+            values[name.removeprefix("field_")] = value.isoformat() if is_date else value
+    return values
+
+
+def finding_fields(procedure: Procedure, current: Mapping[str, Any]) -> dict[str, forms.Field]:
+    """The form fields of the procedure's findings (`field_<name>`), holding `current` values:
+    the specialist's part of the action panel, checked by `FindingsForm`."""
+    fields = {}
+    for definition in official_fields(procedure.form_fields):
+        field = _field(definition)
+        field.initial = current.get(definition["name"])
+        fields[f"field_{definition['name']}"] = field
+    return fields
+
+
+class FindingsForm(forms.Form):
+    """The specialist's findings: the procedure's official fields, from raw values by name (a
+    page's POST or an API's JSON object)."""
+
+    def __init__(self, procedure: Procedure, given: Mapping[str, Any]):
+        super().__init__(data={f"field_{name}": value for name, value in given.items()})
+        self.fields.update(finding_fields(procedure, {}))
+        self.unknown = sorted(str(name) for name in given if f"field_{name}" not in self.fields)
+
+    def clean(self):
+        if self.unknown:
+            raise forms.ValidationError(
+                _("The procedure has no finding named %(names)s.")
+                % {"names": ", ".join(self.unknown)}
+            )
+        return super().clean()
+
+    def findings(self) -> dict[str, Any]:
+        return _stored(self.cleaned_data)
+
+    def problems(self) -> list[str]:
+        """Each error under the label of its field, in words for the official."""
+        return [
+            f"{self.fields[name].label}: {message}" if name in self.fields else message
+            for name, messages in self.errors.items()
+            for message in messages
+        ]
 
 
 class MultipleFileInput(forms.ClearableFileInput):

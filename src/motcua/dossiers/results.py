@@ -68,9 +68,11 @@ def _issue(dossier: Dossier, number: str, url: str, signed_by: str = "") -> Issu
 
 
 def result_html(dossier: Dossier, number: str, verification_url: str, signed_by: str = "") -> str:
-    """The result as HTML, in the procedure's wording; the PDF is made from it."""
+    """The result as HTML, in the procedure's wording, from the applicant's answers and the
+    specialist's findings; the PDF is made from it."""
     issue = _issue(dossier, number, verification_url, signed_by)
-    return result_templates.result_html(dossier.procedure, dossier.form_data, issue)
+    answers = {**dossier.form_data, **dossier.findings}
+    return result_templates.result_html(dossier.procedure, answers, issue)
 
 
 def result_pdf(dossier: Dossier, number: str, verification_url: str, signed_by: str = "") -> bytes:

@@ -371,8 +371,8 @@ def perform(dossier: Dossier, action: str, official, reason: str = "", **given) 
     does it (its transition's effect, the move, then what follows).
 
     `given` holds what the action needs (effects.Given: reason, assignee, items, agency,
-    delivery, result_file). A refused action raises TransitionRefused (or ValidationError for
-    missing input) and changes nothing.
+    delivery, result_file, findings). A refused action raises TransitionRefused (or
+    ValidationError for missing input) and changes nothing.
     """
     if action not in workflow.OFFICIAL_ACTIONS:
         raise workflow.TransitionRefused(_("Unknown action %(action)s.") % {"action": action})

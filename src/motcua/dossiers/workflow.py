@@ -40,6 +40,7 @@ PREVIOUS = "previous"
 # An action that records something about the dossier without moving it (a rating, a draft).
 SAME = "same"
 REASON, ASSIGNEE, ITEMS, AGENCY, DELIVERY = "reason", "assignee", "items", "agency", "delivery"
+FINDINGS = "findings"  # the procedure's official fields, where its form has any
 
 
 Effect = Callable[..., effects.Outcome]
@@ -182,6 +183,7 @@ _TABLE = [
         [Status.PROCESSING],
         Status.UNDER_REVIEW,
         [SPECIALIST],
+        [FINDINGS],
         effect=effects.review_or_approval,
     ),
     _t(
