@@ -199,6 +199,18 @@ def test_no_one_but_the_assigned_specialist_gives_findings(processing, province,
     assert Dossier.objects.get(pk=processing.pk).findings == {}
 
 
+def test_findings_go_with_sending_for_review_only(processing):
+    response = api_as(processing.assignee).post(
+        f"/api/v1/dossiers/{processing.code}/transitions",
+        {"action": "request_fees", "comment": "Lệ phí", "findings": {"an_tich": RECORD}},
+        format="json",
+    )
+    said = json.dumps(response.json(), ensure_ascii=False)
+    assert response.status_code == 400 and "Chỉ ghi kết quả thẩm định" in said, said
+    dossier = Dossier.objects.get(pk=processing.pk)
+    assert (dossier.status, dossier.findings) == (Status.PROCESSING, {})
+
+
 def test_a_procedure_without_findings_takes_none(catalog, citizen, province):
     made = factories.dossier_in(catalog["marriage"], citizen, province["commune_a"], "processing")
     response = send_for_review(made.assignee, made, findings={"an_tich": RECORD})

@@ -382,6 +382,10 @@ def perform(dossier: Dossier, action: str, official, reason: str = "", **given) 
     dossier, transition = _locked(dossier, action, official)
     if workflow.REASON in transition.needs and not given.reason.strip():
         raise ValidationError(_("Give the reason."), code="reason")
+    if given.findings and workflow.FINDINGS not in transition.needs:
+        raise ValidationError(
+            _("Findings are given only when sending for review."), code="findings"
+        )
     outcome = transition.effect(dossier, official, given) if transition.effect else None
     outcome = outcome or effects.NOTHING_MORE
     note, internal_note = _notes(action, given, outcome)
