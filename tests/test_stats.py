@@ -245,10 +245,35 @@ def test_agencies_are_ranked(catalog, province, citizen, clock):
             )
     report = summary(D(2020, 3, 1), D(2020, 3, 31), province["district"])
     ranking = report["rankings"]["online_rate"]
-    assert [(r["rank"], r["code"], r["value"]) for r in ranking] == [
-        (1, province["commune_b"].code, 100.0),
-        (2, province["commune_a"].code, 50.0),
+    # One and two dossiers: listed by value, ranked by none (too few to judge).
+    assert [(r["rank"], r["code"], r["value"], r["sample"]) for r in ranking] == [
+        (None, province["commune_b"].code, 100.0, 1),
+        (None, province["commune_a"].code, 50.0, 2),
     ]
+
+
+def test_only_rates_over_enough_dossiers_are_ranked():
+    def row(code: str, received: int, online_rate: float) -> dict:
+        counts = {sample: 0 for _key, _higher, sample in indicators.RANKED}
+        rates = {key: None for key, _higher, _sample in indicators.RANKED}
+        dossiers = {**counts, **rates, "received": received, "online_rate": online_rate}
+        return {"code": code, "name": code, "dossiers": dossiers}
+
+    enough = indicators.ENOUGH_DOSSIERS
+    rows = [
+        row("few", enough - 1, 100.0),
+        row("low", 400, 20.0),
+        row("tie", enough, 60.0),
+        row("high", 1000, 60.0),
+    ]
+    ranking = indicators.rankings(rows)["online_rate"]
+    assert [(r["rank"], r["code"]) for r in ranking] == [
+        (1, "tie"),
+        (1, "high"),
+        (3, "low"),
+        (None, "few"),
+    ]
+    assert indicators.rankings(rows)["on_time_rate"] == []  # no agency has that rate
 
 
 # ---------------------------------------------------------------- procedures

@@ -149,10 +149,14 @@ class StatsAgencyRowSerializer(StatsAgencySerializer):
 
 
 class StatsRankSerializer(serializers.Serializer):
-    rank = _count("equal values share a rank")
+    rank = serializers.IntegerField(
+        allow_null=True,
+        help_text="equal values share a rank; null: too few dossiers behind the rate to judge",
+    )
     code = serializers.CharField()
     name = serializers.CharField()
     value = serializers.FloatField()
+    sample = _count("the count the rate is a share of (received, finished, ratings…)")
 
 
 class StatsProcedureSerializer(serializers.Serializer):

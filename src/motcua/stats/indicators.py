@@ -670,31 +670,44 @@ def by_agency(
     return rows
 
 
+# Each ranked rate, whether higher is better, and the count it is a share of.
 RANKED = (
-    ("online_rate", True),
-    ("on_time_rate", True),
-    ("late_rate", False),
-    ("satisfaction_rate", True),
-    ("online_payment_rate", True),
+    ("online_rate", True, "received"),
+    ("on_time_rate", True, "finished"),
+    ("late_rate", False, "to_process"),
+    ("satisfaction_rate", True, "ratings"),
+    ("online_payment_rate", True, "with_fee"),
 )
 
 
 def rankings(rows: list[dict]) -> dict[str, list[dict]]:
-    """The agencies ordered on each indicator (best first); equal values share a rank."""
+    """The agencies ordered on each indicator (best first); equal values share a rank. An
+    agency whose rate stands on too few dossiers to judge (`enough`) is listed after the
+    ranked ones, with its value and sample but no rank."""
     ranked = {}
-    for key, higher_is_better in RANKED:
+    for key, higher_is_better, sample_key in RANKED:
         scored = [r for r in rows if r["dossiers"][key] is not None]
         scored.sort(key=lambda r: -r["dossiers"][key] if higher_is_better else r["dossiers"][key])
+        judged = [r for r in scored if enough(r["dossiers"][sample_key])]
         entries, previous, position = [], None, 0
-        for index, row in enumerate(scored, start=1):
+        for index, row in enumerate(judged, start=1):
             value = row["dossiers"][key]
             if value != previous:
                 position, previous = index, value
-            entries.append(
-                {"rank": position, "code": row["code"], "name": row["name"], "value": value}
-            )
+            entries.append(_ranked(row, key, sample_key, position))
+        entries += [_ranked(r, key, sample_key, None) for r in scored if r not in judged]
         ranked[key] = entries
     return ranked
+
+
+def _ranked(row: dict, key: str, sample_key: str, rank: int | None) -> dict:
+    return {
+        "rank": rank,
+        "code": row["code"],
+        "name": row["name"],
+        "value": row["dossiers"][key],
+        "sample": row["dossiers"][sample_key],
+    }
 
 
 def _procedure_json(pk: int, catalog: Catalog) -> dict:
