@@ -100,6 +100,12 @@ class Simulator:
         """A citizen submits `dossier` on the national portal, which hands it over."""
         return self.control("submit", dossier=dossier, files=files, push=push)
 
+    def applicant(self, code: str, step: str, **data) -> dict:
+        """The applicant of dossier `code` answers a supplement request (`step` "supplement",
+        with `note` and `files`) or withdraws ("withdraw", with `reason`) on the national
+        portal, which hands the step over: the province's answer (status and body)."""
+        return self.control("applicant", code=code, step=step, **data)["pushed"]
+
     def mode(self, mode: str, delay: float = 0.0) -> None:
         self.control("config", mode=mode, delay=delay)
 

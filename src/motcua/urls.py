@@ -15,7 +15,12 @@ from motcua.catalog.api import ProcedureViewSet, SectorViewSet
 from motcua.core.api import PublicAPIRootView
 from motcua.dossiers.api import DossierViewSet, LookupView
 from motcua.feedback.api import FeedbackViewSet
-from motcua.integrations.api import FeedbackIntakeView, IntakeView
+from motcua.integrations.api import (
+    FeedbackIntakeView,
+    IntakeView,
+    SupplementAnswerView,
+    WithdrawalView,
+)
 from motcua.payments.api import IpnView, PaymentViewSet
 from motcua.stats.api import DossierCsvView, FeedbackSummaryView, ReportWorkbookView, SummaryView
 from motcua.stats.messages_api import MessagesSentView
@@ -61,6 +66,16 @@ urlpatterns = [
     path("api/v1/inbox/tabs", InboxTabsView.as_view(), name="api-inbox-tabs"),
     path("api/v1/payments/<str:provider>/ipn", IpnView.as_view(), name="api-payment-ipn"),
     path("api/v1/national/dossiers", IntakeView.as_view(), name="api-national-intake"),
+    path(
+        "api/v1/national/dossiers/<str:code>/supplement",
+        SupplementAnswerView.as_view(),
+        name="api-national-supplement",
+    ),
+    path(
+        "api/v1/national/dossiers/<str:code>/withdraw",
+        WithdrawalView.as_view(),
+        name="api-national-withdraw",
+    ),
     path(
         "api/v1/national/feedback",
         FeedbackIntakeView.as_view(),

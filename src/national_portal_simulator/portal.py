@@ -220,13 +220,19 @@ class Portal:
             return {**answer, "outcome": "accepted"}
 
     def offer(self, dossier: dict, files: list[dict], base_url: str) -> dict:
-        """A dossier submitted on the national portal, to be handed to the province.
+        """A dossier submitted on the national portal, to be handed to the province."""
+        offered = {**dossier, "documents": self.documents(files, base_url)}
+        with self.lock:
+            self.outgoing[offered["dossier_code"]] = offered
+            self.handed[offered["dossier_code"]] = offered
+        return offered
 
-        Each file travels inline (base64) or, with `by_url`, as a link to this portal.
-        """
+    def documents(self, files: list[dict], base_url: str) -> list[dict]:
+        """Files as the portal hands them over: each inline (base64) or, with `by_url`, as a
+        link to this portal; a file's `document` (the required document it answers) kept."""
         documents = []
         for item in files:
-            document = {k: item[k] for k in ("document", "file_name", "content_type")}
+            document = {k: item[k] for k in ("document", "file_name", "content_type") if k in item}
             if item.get("by_url"):
                 file_id = str(next(self._file_ids))
                 content = base64.b64decode(item["content_base64"])
@@ -235,11 +241,7 @@ class Portal:
             else:
                 document["content_base64"] = item["content_base64"]
             documents.append(document)
-        offered = {**dossier, "documents": documents}
-        with self.lock:
-            self.outgoing[offered["dossier_code"]] = offered
-            self.handed[offered["dossier_code"]] = offered
-        return offered
+        return documents
 
     def acknowledge(self, code: str, answer: dict) -> bool:
         with self.lock:

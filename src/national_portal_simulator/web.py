@@ -21,6 +21,10 @@ Control (tests and developers; never a province):
   POST /control/push                   {"code": …} hand an offered dossier over again
   POST /control/send-feedback          {"feedback": {...}} a citizen's feedback, pushed to the
                                         province (again, if sent again: it must take it once)
+  POST /control/applicant              {"code": …, "step": "supplement"|"withdraw", "note",
+                                        "reason", "files": [...]} what the applicant of a
+                                        dossier handed over does here afterwards, pushed to
+                                        <push_url>/<code>/<step>
 """
 
 from __future__ import annotations
@@ -157,6 +161,7 @@ class ControlApp(App):
         ("POST", "/control/submit"): "submit",
         ("POST", "/control/push"): "push",
         ("POST", "/control/send-feedback"): "send_feedback",
+        ("POST", "/control/applicant"): "applicant",
     }
 
     def __init__(self, portal: Portal, service: Any):
@@ -232,6 +237,21 @@ class ControlApp(App):
         with self.portal.lock:
             self.portal.citizens_feedback[feedback["national_code"]] = answer
         return as_json({"pushed": answer})
+
+    def applicant(self, environ: dict, body: bytes, query: dict) -> Response:
+        """The applicant answers a supplement request or withdraws, on this portal, which
+        hands the step over to the province's system at once: the province's answer."""
+        data = _read_json(body) or {}
+        code, step = data.get("code"), data.get("step")
+        if not code or step not in ("supplement", "withdraw"):
+            return as_json({"error": "send a code and a step"}, "400 Bad Request")
+        if step == "supplement":
+            files = self.portal.documents(data.get("files", []), self.service.url)
+            handed = {"note": data.get("note", ""), "documents": files}
+        else:
+            handed = {"reason": data.get("reason", "")}
+        url = f"{self.portal.push_url}/{code}/{step}" if self.portal.push_url else ""
+        return as_json({"pushed": self._post(url, handed, "push_url")})
 
     def _push(self, dossier: dict) -> dict:
         """Hand a dossier to the province's intake endpoint, as the national portal does."""

@@ -57,6 +57,9 @@ def _record(
     the same transaction; the audit entry is written last, so its chain is held only for the
     end of the transaction.
     """
+    elsewhere = actor is workflow.ON_ANOTHER_PORTAL
+    if elsewhere:
+        actor = None  # the applicant of another portal has no account here
     event = Event.objects.create(
         dossier=dossier,
         actor=actor,
@@ -95,6 +98,7 @@ def _record(
         to_status=to_status,
         note=note,
         internal_note=internal_note,
+        **({"door": "national-portal"} if elsewhere else {}),
     )
     return event
 

@@ -27,6 +27,7 @@ from motcua.dossiers.models import (
     IN_PROCESS,
     RESULT_OUT,
     UNDECIDED,
+    Channel,
     Dossier,
     Status,
 )
@@ -345,10 +346,29 @@ def register_guard(guard: Callable[[Dossier, Transition], None]) -> None:
         GUARDS.append(guard)
 
 
+class ApplicantElsewhere:
+    """The applicant of a dossier submitted on another portal (the national one), acting on
+    that portal, which hands us what they do (a withdrawal, the answer to a supplement
+    request). They have no account here; the history records the step without an actor."""
+
+    is_authenticated = True
+
+
+ON_ANOTHER_PORTAL = ApplicantElsewhere()
+
+
+def submitted_elsewhere(dossier: Dossier) -> bool:
+    """A dossier submitted online on another portal: online, and no account of ours owns it."""
+    return dossier.channel == Channel.ONLINE and dossier.applicant_id is None
+
+
 def actors_of(dossier: Dossier, person) -> frozenset[str]:
-    """Who `person` is to the dossier: its applicant, the desk of its receiving point, an
+    """Who `person` is to the dossier: its applicant (an account of ours, or the applicant of a
+    dossier submitted on another portal acting there), the desk of its receiving point, an
     official of its deciding agency by role, an official of an agency whose opinion it awaits;
     none of these for anyone else."""
+    if person is ON_ANOTHER_PORTAL:
+        return frozenset({APPLICANT}) if submitted_elsewhere(dossier) else frozenset()
     if person is None or not person.is_authenticated:
         return frozenset()
     actors = set()

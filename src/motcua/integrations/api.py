@@ -15,9 +15,23 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from motcua.integrations import feedback_intake, intake, portal
+from motcua.integrations import applicant_steps, feedback_intake, intake, portal
 
 PORTAL_CREDENTIAL = "national-portal"
+
+
+FILE_MISSING = OpenApiResponse(description="The national portal did not give a linked file.")
+
+
+def _handed_over(answer_serializer, step, *args) -> Response:
+    """The answer to what the portal hands over: 201 when it changed something here, 200 when
+    it had been taken before, the refusal's status and messages otherwise."""
+    try:
+        taken = step(*args)
+    except intake.IntakeRefused as refused:
+        return Response(refused.errors, status=refused.status)
+    answer = answer_serializer(taken.answer()).data
+    return Response(answer, status=status.HTTP_201_CREATED if taken.created else 200)
 
 
 class NationalPortalAuthentication(BaseAuthentication):
@@ -75,17 +89,12 @@ class IntakeView(APIView):
             401: OpenApiResponse(description="Without the national portal's credential."),
             403: OpenApiResponse(description="Not the national portal."),
             409: OpenApiResponse(description="A dossier registered here has this code."),
-            502: OpenApiResponse(description="The national portal did not give a linked file."),
+            502: FILE_MISSING,
         },
         tags=["national portal"],
     )
     def post(self, request):
-        try:
-            taken = intake.take(request.data)
-        except intake.IntakeRefused as refused:
-            return Response(refused.errors, status=refused.status)
-        answer = intake.IntakeAnswerSerializer(taken.answer()).data
-        return Response(answer, status=status.HTTP_201_CREATED if taken.created else 200)
+        return _handed_over(intake.IntakeAnswerSerializer, intake.take, request.data)
 
 
 class FeedbackIntakeView(APIView):
@@ -111,9 +120,59 @@ class FeedbackIntakeView(APIView):
         tags=["national portal"],
     )
     def post(self, request):
-        try:
-            taken = feedback_intake.take(request.data)
-        except intake.IntakeRefused as refused:
-            return Response(refused.errors, status=refused.status)
-        answer = feedback_intake.FeedbackTakenSerializer(taken.answer()).data
-        return Response(answer, status=status.HTTP_201_CREATED if taken.created else 200)
+        return _handed_over(
+            feedback_intake.FeedbackTakenSerializer, feedback_intake.take, request.data
+        )
+
+
+STEP_RESPONSES = {
+    201: intake.IntakeAnswerSerializer,
+    200: intake.IntakeAnswerSerializer,
+    400: OpenApiResponse(description="Bad input; the messages say what, in Vietnamese."),
+    401: OpenApiResponse(description="Without the national portal's credential."),
+    403: OpenApiResponse(description="Not the national portal."),
+    404: OpenApiResponse(description="No dossier taken in from the portal has this code."),
+    409: OpenApiResponse(description="The workflow does not allow it now; the message says why."),
+}
+
+
+class SupplementAnswerView(APIView):
+    authentication_classes = [NationalPortalAuthentication]
+    permission_classes = [IsNationalPortal]
+
+    @extend_schema(
+        summary="National portal: the applicant's answer to a supplement request",
+        description=(
+            "For a dossier taken in from the portal and waiting for a supplement: the files"
+            " (inline or by link) and the applicant's note. The dossier goes back to where it"
+            " was, its clock on from where it stopped. Delivered again once taken: nothing"
+            " changes (200, `created` false)."
+        ),
+        request=applicant_steps.SupplementAnswerSerializer,
+        responses={**STEP_RESPONSES, 502: FILE_MISSING},
+        tags=["national portal"],
+    )
+    def post(self, request, code: str):
+        return _handed_over(
+            intake.IntakeAnswerSerializer, applicant_steps.answer_supplement, code, request.data
+        )
+
+
+class WithdrawalView(APIView):
+    authentication_classes = [NationalPortalAuthentication]
+    permission_classes = [IsNationalPortal]
+
+    @extend_schema(
+        summary="National portal: the applicant withdraws a dossier",
+        description=(
+            "For a dossier taken in from the portal and not decided yet. Delivered again once"
+            " withdrawn: nothing changes (200, `created` false)."
+        ),
+        request=applicant_steps.WithdrawalSerializer,
+        responses=STEP_RESPONSES,
+        tags=["national portal"],
+    )
+    def post(self, request, code: str):
+        return _handed_over(
+            intake.IntakeAnswerSerializer, applicant_steps.withdraw, code, request.data
+        )

@@ -50,10 +50,9 @@ class ApplicantSerializer(serializers.Serializer):
     )
 
 
-class DocumentSerializer(serializers.Serializer):
-    document = serializers.CharField(
-        max_length=500, help_text="The name of the procedure's required document it answers."
-    )
+class FileSerializer(serializers.Serializer):
+    """A file the portal hands over: inline, or as a link to it on the portal."""
+
     file_name = serializers.CharField(max_length=255)
     content_type = serializers.CharField(max_length=100, required=False, allow_blank=True)
     content_base64 = serializers.CharField(required=False, help_text="The file, inline.")
@@ -63,6 +62,12 @@ class DocumentSerializer(serializers.Serializer):
         if ("content_base64" in attrs) == ("url" in attrs):
             raise serializers.ValidationError(_("Give the file either inline or as a link."))
         return attrs
+
+
+class DocumentSerializer(FileSerializer):
+    document = serializers.CharField(
+        max_length=500, help_text="The name of the procedure's required document it answers."
+    )
 
 
 class NationalDossierSerializer(serializers.Serializer):
@@ -201,7 +206,7 @@ def _uploads(procedure: Procedure, documents: list[dict]) -> dict[str, SimpleUpl
                 % {"name": item["document"]}
             )
             continue
-        content = _content(item, errors)
+        content = file_content(item, errors)
         if content is not None:
             uploads[f"document_{document.pk}"] = SimpleUploadedFile(
                 item["file_name"], content, item.get("content_type") or ""
@@ -211,7 +216,9 @@ def _uploads(procedure: Procedure, documents: list[dict]) -> dict[str, SimpleUpl
     return uploads
 
 
-def _content(item: dict, errors: list[str]) -> bytes | None:
+def file_content(item: dict, errors: list[str]) -> bytes | None:
+    """A file sent inline (base64) or as a link to the portal; None, with the reason in
+    `errors`, when it cannot be read."""
     if "content_base64" in item:
         try:
             return base64.b64decode(item["content_base64"], validate=True)
