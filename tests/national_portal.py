@@ -9,12 +9,9 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-import selectors
-import subprocess
-import sys
 from collections.abc import Iterator
 
-from tests.payment_sandbox import exchange
+from tests.simulators import Controlled, exchange, running
 
 TOKEN = "test-suite-national-token"
 INBOUND_TOKEN = "test-suite-national-inbound-token"
@@ -25,36 +22,12 @@ FEEDBACK_PATH = "/api/v1/national/feedback"
 @contextlib.contextmanager
 def start() -> Iterator[tuple[str, str]]:
     """The simulator on free ports: its service URL and its control URL; stopped after."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "national_portal_simulator",
-            "--port",
-            "0",
-            "--control-port",
-            "0",
-            "--token",
-            TOKEN,
-            "--quiet",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    try:
-        if not selector.select(timeout=30):
-            raise RuntimeError("the national portal simulator did not start within 30 seconds")
-        words = process.stdout.readline().split()
-        assert words and words[0] == "NATIONAL", words
-        yield words[1], words[2]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    options = ("--port", "0", "--control-port", "0", "--token", TOKEN)
+    with running("national_portal_simulator", "NATIONAL", *options) as (service, control, *_):
+        yield service, control
 
 
-class Simulator:
+class Simulator(Controlled):
     def __init__(self, service_url: str, control_url: str):
         self.url = service_url
         self.control_url = control_url
@@ -67,19 +40,6 @@ class Simulator:
             "INBOUND_TOKEN": INBOUND_TOKEN,
             "TIMEOUT": str(timeout),
         }
-
-    def control(self, name: str, **data) -> dict:
-        status, _headers, body = exchange(
-            "POST",
-            f"{self.control_url}/control/{name}",
-            json.dumps(data).encode(),
-            {"Content-Type": "application/json"},
-        )
-        assert status == 200, body
-        return json.loads(body)
-
-    def state(self) -> dict:
-        return json.loads(exchange("GET", f"{self.control_url}/control/state")[2])
 
     def received(self, code: str) -> dict:
         return json.loads(exchange("GET", f"{self.control_url}/control/received?code={code}")[2])

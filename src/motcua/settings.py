@@ -489,16 +489,6 @@ CELERY_BEAT_SCHEDULE["notifications-waiting"] = {
     "task": "motcua.notifications.tasks.deliver_waiting",
     "schedule": 300.0,
 }
-# The national portal: what the outbox still holds is sent every minute (after the portal's
-# backoff), and the dossiers it holds for us are pulled every minute when it does not push.
-CELERY_BEAT_SCHEDULE["integrations-sweep-outbox"] = {
-    "task": "motcua.integrations.tasks.sweep_outbox",
-    "schedule": 60.0,
-}
-CELERY_BEAT_SCHEDULE["integrations-pull-dossiers"] = {
-    "task": "motcua.integrations.tasks.pull_dossiers",
-    "schedule": 60.0,
-}
 
 LOGGING = {
     "version": 1,

@@ -7,37 +7,19 @@ import pytest
 from playwright.sync_api import expect
 
 from motcua.accounts.models import Role, User
-from motcua.accounts.two_factor import needs_second_factor
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, Status
 from tests import factories
 from tests.browser.axe import serious_violations
-from tests.second_factor import give_authenticator, pass_second_factor
+from tests.browser.offices import SCREEN, logged_in, person
 
 pytestmark = pytest.mark.browser
-PASSWORD = "mot-cua-dien-tu"
-SCREEN = {"width": 1366, "height": 768}
-
-
-def person(username, **fields) -> User:
-    return User.objects.create_user(username, password=PASSWORD, **fields)
 
 
 def log_in(browser, live_server, username):
-    """Through the login page and the authenticator's code, as an official does each morning.
-    The context lets the test inject axe-core despite the site's Content-Security-Policy."""
-    user = User.objects.get(username=username)
-    device = give_authenticator(user) if needs_second_factor(user) else None
-    context = browser.new_context(base_url=live_server.url, viewport=SCREEN, bypass_csp=True)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto("/tai-khoan/dang-nhap/")
-    page.get_by_label("Số điện thoại, e-mail hoặc tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    if device is not None:
-        pass_second_factor(page, device)
-    return context, page
+    """Through the login page as an official does each morning; the context lets the test
+    inject axe-core despite the site's Content-Security-Policy."""
+    return logged_in(browser, live_server, username, viewport=SCREEN, bypass_csp=True)
 
 
 @pytest.fixture
