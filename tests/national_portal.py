@@ -51,10 +51,10 @@ class Simulator(Controlled):
         """The province's messages about its feedback `code`, in order, and the duplicates."""
         return json.loads(exchange("GET", f"{self.control_url}/control/feedback?code={code}")[2])
 
-    def send_feedback(self, feedback: dict) -> dict:
+    def send_feedback(self, feedback: dict, push: bool = True) -> dict | None:
         """A citizen sends `feedback` on the national portal, which hands it over: the
-        province's answer (status and body)."""
-        return self.control("send-feedback", feedback=feedback)["pushed"]
+        province's answer (status and body); None when the portal keeps it to be pulled."""
+        return self.control("send-feedback", feedback=feedback, push=push)["pushed"]
 
     def submit(self, dossier: dict, files: list[dict], push: bool = True) -> dict:
         """A citizen submits `dossier` on the national portal, which hands it over."""

@@ -19,7 +19,7 @@ from motcua.core import national
 from motcua.feedback import rules, services
 from motcua.feedback.forms import FeedbackForm
 from motcua.feedback.models import Feedback, State, Subject
-from motcua.integrations import outbox
+from motcua.integrations import feedback_intake, outbox
 from motcua.integrations.models import MessageKind, MessageState, OutboxMessage
 from motcua.notifications.models import Kind, Notice
 from tests.factories import official, vi
@@ -127,6 +127,34 @@ def test_feedback_sent_on_the_portal_arrives_routed_to_the_agency_once(
     messages = simulator.feedback(feedback.code)["messages"]
     assert [(m["sequence"], m["state"]) for m in messages] == [(1, 1), (2, 3)]
     assert {m["national_code"] for m in messages} == {NATIONAL_CODE}
+
+
+def test_feedback_the_portal_holds_is_pulled_when_it_does_not_push(
+    simulator, notice_texts, catalog, justice
+):
+    simulator.send_feedback(from_the_portal(catalog["criminal_record"]), push=False)
+    bad = from_the_portal(catalog["criminal_record"], "PAKN-QG-250801-0002", procedure_code="X")
+    simulator.send_feedback(bad, push=False)
+    assert simulator.state()["outgoing_feedback"] == ["PAKN-QG-250801-0001", "PAKN-QG-250801-0002"]
+
+    assert feedback_intake.pull() == 1
+    feedback = Feedback.objects.get()
+    assert (feedback.national_code, feedback.agency) == (
+        NATIONAL_CODE,
+        catalog["criminal_record"].agencies.get(),
+    )
+    state = simulator.state()
+    assert state["outgoing_feedback"] == []
+    taken = state["citizens_feedback"][NATIONAL_CODE]["body"]
+    assert taken["accepted"] is True and taken["feedback_code"] == feedback.code
+    assert taken["answer_due"] == feedback.answer_due.isoformat()
+    refused = state["citizens_feedback"]["PAKN-QG-250801-0002"]["body"]
+    assert refused["accepted"] is False
+    assert refused["errors"]["procedure"] == [vi("No published procedure has this code.")]
+    assert feedback_intake.pull() == 0
+
+    simulator.mode("down")  # an unreachable portal is tried again at the next pull
+    assert feedback_intake.pull() == 0
 
 
 def test_the_portals_feedback_is_refused_without_its_credential_or_with_bad_input(

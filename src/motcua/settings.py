@@ -470,13 +470,18 @@ CELERY_BEAT_SCHEDULE["payments-sweep"] = {
     "schedule": 300.0,
 }
 # The national portal: what the outbox still holds is sent every minute (after the portal's
-# backoff), and the dossiers it holds for us are pulled every minute when it does not push.
+# backoff), and the dossiers and feedback it holds for us are pulled every minute when it does
+# not push them.
 CELERY_BEAT_SCHEDULE["integrations-sweep-outbox"] = {
     "task": "motcua.integrations.tasks.sweep_outbox",
     "schedule": 60.0,
 }
 CELERY_BEAT_SCHEDULE["integrations-pull-dossiers"] = {
     "task": "motcua.integrations.tasks.pull_dossiers",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["integrations-pull-feedback"] = {
+    "task": "motcua.integrations.tasks.pull_feedback",
     "schedule": 60.0,
 }
 # Notices: officials told each working morning of dossiers coming due; notices a worker

@@ -150,6 +150,7 @@ class Portal:
     feedback: dict[str, list[dict]] = field(default_factory=dict)
     feedback_duplicates: dict[str, int] = field(default_factory=dict)
     citizens_feedback: dict[str, dict] = field(default_factory=dict)
+    outgoing_feedback: dict[str, dict] = field(default_factory=dict)  # waiting to be pulled
     files: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)
     requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -166,6 +167,7 @@ class Portal:
                 self.feedback,
                 self.feedback_duplicates,
                 self.citizens_feedback,
+                self.outgoing_feedback,
             ):
                 kept.clear()
             self.files.clear()
@@ -251,6 +253,15 @@ class Portal:
             self.acknowledged[code] = answer
             return True
 
+    def acknowledge_feedback(self, national_code: str, answer: dict) -> bool:
+        """The province took (or refused) a feedback it pulled: its answer is kept as a
+        pushed one's is."""
+        with self.lock:
+            if self.outgoing_feedback.pop(national_code, None) is None:
+                return national_code in self.citizens_feedback
+            self.citizens_feedback[national_code] = {"status": None, "body": answer}
+            return True
+
     def summary(self) -> dict:
         with self.lock:
             return {
@@ -267,4 +278,5 @@ class Portal:
                 "feedback_messages": sum(len(kept) for kept in self.feedback.values()),
                 "feedback_duplicates": sum(self.feedback_duplicates.values()),
                 "citizens_feedback": self.citizens_feedback,
+                "outgoing_feedback": sorted(self.outgoing_feedback),
             }

@@ -5,6 +5,8 @@ Service (the port a province's system talks to; closed while "down"):
   POST /api/v1/feedback                feedback messages, the same way, in each feedback's order
   GET  /api/v1/dossiers/outgoing       dossiers submitted here, for the province to pull
   POST /api/v1/dossiers/<code>/ack     the province took a dossier (its answer in the body)
+  GET  /api/v1/feedback/outgoing       citizens' feedback sent here, for the province to pull
+  POST /api/v1/feedback/<code>/ack     the province took a feedback (<code>: its national code)
   GET  /api/v1/files/<id>              a file of a dossier sent by link
   GET  /api/v1/ping
 Every service call needs `Authorization: Bearer <token>`.
@@ -19,8 +21,9 @@ Control (tests and developers; never a province):
   POST /control/reset
   POST /control/submit                 {"dossier": {...}, "files": [...], "push": true}
   POST /control/push                   {"code": …} hand an offered dossier over again
-  POST /control/send-feedback          {"feedback": {...}} a citizen's feedback, pushed to the
-                                        province (again, if sent again: it must take it once)
+  POST /control/send-feedback          {"feedback": {...}, "push": true} a citizen's feedback,
+                                        pushed to the province (again, if sent again: it must
+                                        take it once), or kept for it to pull
   POST /control/applicant              {"code": …, "step": "supplement"|"withdraw", "note",
                                         "reason", "files": [...]} what the applicant of a
                                         dossier handed over does here afterwards, pushed to
@@ -90,9 +93,14 @@ class ServiceApp(App):
         ("POST", "/api/v1/status"): "status",
         ("POST", "/api/v1/feedback"): "feedback",
         ("GET", "/api/v1/dossiers/outgoing"): "outgoing",
+        ("GET", "/api/v1/feedback/outgoing"): "outgoing_feedback",
         ("GET", "/api/v1/ping"): "ping",
     }
-    prefixes = {("POST", "/api/v1/dossiers/"): "ack", ("GET", "/api/v1/files/"): "file"}
+    prefixes = {
+        ("POST", "/api/v1/dossiers/"): "ack",
+        ("POST", "/api/v1/feedback/"): "feedback_ack",
+        ("GET", "/api/v1/files/"): "file",
+    }
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         with self.portal.lock:
@@ -128,13 +136,24 @@ class ServiceApp(App):
         with self.portal.lock:
             return as_json({"dossiers": list(self.portal.outgoing.values())})
 
+    def outgoing_feedback(self, environ: dict, body: bytes, query: dict) -> Response:
+        with self.portal.lock:
+            return as_json({"feedback": list(self.portal.outgoing_feedback.values())})
+
     def ack(self, environ: dict, body: bytes, query: dict) -> Response:
-        path = environ["PATH_INFO"].removeprefix("/api/v1/dossiers/")
-        code, _slash, tail = path.rpartition("/")
+        return self._ack(environ, body, "/api/v1/dossiers/", self.portal.acknowledge)
+
+    def feedback_ack(self, environ: dict, body: bytes, query: dict) -> Response:
+        return self._ack(environ, body, "/api/v1/feedback/", self.portal.acknowledge_feedback)
+
+    def _ack(
+        self, environ: dict, body: bytes, prefix: str, acknowledge: Callable[[str, dict], bool]
+    ) -> Response:
+        code, _slash, tail = environ["PATH_INFO"].removeprefix(prefix).rpartition("/")
         if tail != "ack" or not code:
             return as_json({"error": "not found"}, "404 Not Found")
-        if not self.portal.acknowledge(code, _read_json(body) or {}):
-            return as_json({"error": "no such dossier"}, "404 Not Found")
+        if not acknowledge(code, _read_json(body) or {}):
+            return as_json({"error": "nothing of that code"}, "404 Not Found")
         return as_json({"acknowledged": code})
 
     def file(self, environ: dict, body: bytes, query: dict) -> Response:
@@ -228,11 +247,17 @@ class ControlApp(App):
         return as_json({"pushed": self._push(offered)})
 
     def send_feedback(self, environ: dict, body: bytes, query: dict) -> Response:
-        """A citizen's feedback sent on the portal, handed to the province at once; the
-        province's answer (its code for the feedback) is kept by the national code."""
-        feedback = (_read_json(body) or {}).get("feedback")
+        """A citizen's feedback sent on the portal, handed to the province at once (or kept
+        for it to pull, with `"push": false`); the province's answer (its code for the
+        feedback) is kept by the national code."""
+        data = _read_json(body) or {}
+        feedback = data.get("feedback")
         if not isinstance(feedback, dict) or not feedback.get("national_code"):
             return as_json({"error": 'send {"feedback": {"national_code": …}}'}, "400 Bad Request")
+        if data.get("push", True) is False:
+            with self.portal.lock:
+                self.portal.outgoing_feedback[feedback["national_code"]] = feedback
+            return as_json({"pushed": None})
         answer = self._post(self.portal.feedback_push_url, feedback, "feedback_push_url")
         with self.portal.lock:
             self.portal.citizens_feedback[feedback["national_code"]] = answer

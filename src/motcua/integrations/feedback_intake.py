@@ -1,6 +1,7 @@
 """Feedback citizens send on the national portal, taken in here (item 6, the other way).
 
-The portal pushes each to `POST /api/v1/national/feedback` with its credential. It is checked
+The portal pushes each to `POST /api/v1/national/feedback` with its credential, or holds it for
+us to pull (`pull`, every minute, as for dossiers). It is checked
 and routed by the feedback app's own form (`FeedbackForm`: a dossier's deciding agency, the
 procedure's, or the agency named) and registered by `services.submit` under our code, with its
 national code kept: a delivery twice, or two at once, registers it once. Its changes then go
@@ -21,7 +22,14 @@ from motcua.dossiers.models import Dossier, Status
 from motcua.feedback import services
 from motcua.feedback.forms import FeedbackForm
 from motcua.feedback.models import Feedback, Subject
-from motcua.integrations.intake import CODE, IntakeRefused, check_submitted_at, flatten
+from motcua.integrations import portal
+from motcua.integrations.intake import (
+    CODE,
+    IntakeRefused,
+    check_submitted_at,
+    flatten,
+    pull_each,
+)
 
 
 class SenderSerializer(serializers.Serializer):
@@ -126,3 +134,12 @@ def _form_data(given: dict) -> dict[str, Any]:
         "email": sender["email"],
         "publish_consent": given["publish_consent"],
     }
+
+
+def pull() -> int:
+    """Take in the feedback the portal holds for us and tell it the outcome of each; answers
+    how many were registered."""
+    adapter = portal.get()
+    return pull_each(
+        "feedback", adapter.fetch_feedback, take, adapter.acknowledge_feedback, "national_code"
+    )

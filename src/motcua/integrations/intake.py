@@ -12,13 +12,16 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -308,25 +311,44 @@ def flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 def pull() -> int:
-    """Take in what the portal holds for us and tell it the outcome of each; answers how many
-    dossiers were registered. Stops quietly while the portal is unreachable."""
+    """Take in the dossiers the portal holds for us and tell it the outcome of each; answers
+    how many were registered."""
     adapter = portal.get()
-    taken = 0
+    return pull_each(
+        "dossiers",
+        adapter.fetch_dossiers,
+        lambda data: take(data, pulled=True),
+        adapter.acknowledge,
+        "dossier_code",
+    )
+
+
+def pull_each(
+    what: str,
+    fetch: Callable[[], list[Any]],
+    take_one: Callable[[Any], Any],
+    acknowledge: Callable[[str, dict], None],
+    code_field: str,
+) -> int:
+    """Take in each item `fetch` gives (a dossier, a feedback) with `take_one` and tell the
+    portal its outcome, accepted with our answer or refused with the reasons; answers how
+    many were new. Stops quietly while the portal is unreachable: the next pull goes on."""
+    created = 0
     try:
-        for data in adapter.fetch_dossiers():
-            code = data.get("dossier_code", "") if isinstance(data, dict) else ""
+        for data in fetch():
+            code = str(data.get(code_field, "")) if isinstance(data, dict) else ""
             try:
-                result = take(data, pulled=True)
+                result = take_one(data)
             except IntakeRefused as refused:
-                adapter.acknowledge(code, {"accepted": False, "errors": refused.errors})
+                acknowledge(code, {"accepted": False, "errors": refused.errors})
                 continue
-            taken += result.created
-            adapter.acknowledge(code, {"accepted": True, **_json_ready(result.answer())})
+            created += result.created
+            acknowledge(code, {"accepted": True, **_json_ready(result.answer())})
     except (portal.PortalUnavailable, portal.PortalRefused) as error:
-        log.warning("national portal: pulling dossiers failed: %s", error)
-    return taken
+        log.warning("national portal: pulling %s failed: %s", what, error)
+    return created
 
 
 def _json_ready(answer: dict[str, Any]) -> dict[str, Any]:
-    due = answer["appointment_date"]
-    return {**answer, "appointment_date": due.isoformat() if due else None}
+    """Dates as the portal reads them (ISO text)."""
+    return json.loads(json.dumps(answer, cls=DjangoJSONEncoder))

@@ -79,6 +79,14 @@ class NationalPortal(ABC):
         """Tell the portal we took (or refused, in `answer`) a dossier it handed us."""
 
     @abstractmethod
+    def fetch_feedback(self) -> list[dict]:
+        """The feedback citizens sent on the national portal that waits for us."""
+
+    @abstractmethod
+    def acknowledge_feedback(self, national_code: str, answer: dict) -> None:
+        """Tell the portal we took (or refused, in `answer`) a feedback it held for us."""
+
+    @abstractmethod
     def fetch_file(self, url: str) -> bytes:
         """A file of a dossier, sent as a link to the portal."""
 
@@ -102,6 +110,12 @@ class DisabledPortal(NationalPortal):
         return []
 
     def acknowledge(self, dossier_code: str, answer: dict) -> None:
+        return None
+
+    def fetch_feedback(self) -> list[dict]:
+        return []
+
+    def acknowledge_feedback(self, national_code: str, answer: dict) -> None:
         return None
 
     def fetch_file(self, url: str) -> bytes:
@@ -168,6 +182,13 @@ class HttpPortal(NationalPortal):
 
     def acknowledge(self, dossier_code: str, answer: dict) -> None:
         self._call("POST", f"api/v1/dossiers/{dossier_code}/ack", json=answer)
+
+    def fetch_feedback(self) -> list[dict]:
+        answer = self._json("GET", "api/v1/feedback/outgoing")
+        return list(answer.get("feedback", [])) if isinstance(answer, dict) else []
+
+    def acknowledge_feedback(self, national_code: str, answer: dict) -> None:
+        self._call("POST", f"api/v1/feedback/{national_code}/ack", json=answer)
 
     def fetch_file(self, url: str) -> bytes:
         """Only from the portal itself: a link elsewhere is refused (no request is made)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.core.cache import cache
 
-from motcua.integrations import intake, outbox
+from motcua.integrations import feedback_intake, intake, outbox
 
 
 @shared_task(ignore_result=True)
@@ -26,3 +26,9 @@ def sweep_outbox() -> None:
 def pull_dossiers() -> None:
     """Take in the dossiers the national portal holds for us (when it does not push them)."""
     intake.pull()
+
+
+@shared_task(ignore_result=True)
+def pull_feedback() -> None:
+    """Take in the feedback the national portal holds for us (when it does not push it)."""
+    feedback_intake.pull()
