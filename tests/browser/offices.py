@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from motcua.accounts.models import User
 from motcua.accounts.two_factor import needs_second_factor
 from tests.second_factor import give_authenticator, pass_second_factor
@@ -39,8 +41,10 @@ def act(page, code: str, button: str, **fields) -> None:
     """Choose the action in the dossier's one panel, give what it needs, take it."""
     page.goto(f"/mot-cua/ho-so/{code}/")
     choice = page.locator(f'[data-choose="{button}"]')
-    if choice.count():
+    if choice.count() and choice.get_attribute("aria-current") != "true":
         choice.click()
+        # The panel is swapped in by htmx: fields filled before the swap would be lost.
+        expect(page.locator(f'[data-choose="{button}"][aria-current="true"]')).to_be_visible()
     form = page.locator("form.action", has=page.locator(f'button[data-action="{button}"]'))
     for label, value in fields.items():
         # The whole label, with the star a required field's label ends in.
