@@ -50,7 +50,9 @@ def post(live_server, code: str, step: str, body, token: str | None = INBOUND_TO
     return status, json.loads(answer)
 
 
-def test_an_answer_given_on_the_portal_takes_the_dossier_on_once(simulator, asked):
+def test_an_answer_given_on_the_portal_takes_the_dossier_on_once(
+    simulator, asked, client, province
+):
     request_message = kept(simulator, CODE)[-1]
     assert request_message["status"] == NATIONAL_STATUS[Status.SUPPLEMENT]
     assert MISSING in request_message["history"][0]["note"]
@@ -66,6 +68,9 @@ def test_an_answer_given_on_the_portal_takes_the_dossier_on_once(simulator, aske
     assert (step.action, step.actor) == ("answer_supplement", None)
     audited = AuditEntry.objects.filter(object_ref=CODE, action="dossier.status").last()
     assert audited.detail["door"] == "national-portal" and audited.actor is None
+    client.force_login(factories.builder_official(province["commune_a"], Role.DESK_OFFICER))
+    history = client.get(f"/mot-cua/ho-so/{CODE}/").content.decode()
+    assert history.count("(người nộp, trên Cổng Dịch vụ công quốc gia)") == 2  # submit, answer
 
     again = simulator.applicant(CODE, "supplement", note="Đã bổ sung", files=[scan()])
     assert again["status"] == 200 and again["body"]["created"] is False, again

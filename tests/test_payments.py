@@ -346,7 +346,12 @@ def test_fees_paid_online_let_a_dossier_waiting_for_them_go_on(
         services.move(payment, PaymentStatus.PAID, via="test")  # as a confirmed IPN settles it
     dossier.refresh_from_db()
     assert dossier.status == Status.PROCESSING
-    assert dossier.events.last().action == "confirm_fees" and dossier.events.last().actor is None
+    step = dossier.events.last()
+    assert (step.action, step.actor, step.taken_by) == (
+        "confirm_fees",
+        None,
+        "thanh toán trực tuyến",
+    )
     assert dossier.due_date >= due  # the days it waited are given back
 
 

@@ -252,6 +252,12 @@ class Dossier(models.Model):
         """The agency whose officials process the dossier (its receiving point's, if unset)."""
         return self.decider_id or self.agency_id
 
+    @property
+    def submitted_elsewhere(self) -> bool:
+        """Submitted online on another portal (the national one): online, and no account of
+        ours owns it; its applicant acts on that portal (workflow.ON_ANOTHER_PORTAL)."""
+        return self.channel == Channel.ONLINE and self.applicant_id is None
+
 
 class Attachment(models.Model):
     """A file the applicant handed in for one of the procedure's required documents (or, at
@@ -279,6 +285,10 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# The applicant's own steps, which a dossier submitted on another portal takes there.
+APPLICANT_STEPS = frozenset({"submit", "answer_supplement", "withdraw"})
 
 
 class Event(models.Model):
@@ -316,6 +326,18 @@ class Event(models.Model):
         if transition is not None and self.from_status == self.to_status:
             return str(transition.label).capitalize()
         return self.get_to_status_display()
+
+    @property
+    def taken_by(self) -> str:
+        """Who took the step, as the history names them: the official or applicant, or, for a
+        step without an account, the applicant on the national portal or the online payment."""
+        if self.actor_id is not None:
+            return str(self.actor)
+        if self.action in APPLICANT_STEPS and self.dossier.submitted_elsewhere:
+            return str(_("the applicant, on the national portal"))
+        if self.action == "confirm_fees":
+            return str(_("the online payment"))
+        return ""
 
 
 class SupplementRequest(models.Model):

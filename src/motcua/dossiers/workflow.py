@@ -27,7 +27,6 @@ from motcua.dossiers.models import (
     IN_PROCESS,
     RESULT_OUT,
     UNDECIDED,
-    Channel,
     Dossier,
     Status,
 )
@@ -357,18 +356,13 @@ class ApplicantElsewhere:
 ON_ANOTHER_PORTAL = ApplicantElsewhere()
 
 
-def submitted_elsewhere(dossier: Dossier) -> bool:
-    """A dossier submitted online on another portal: online, and no account of ours owns it."""
-    return dossier.channel == Channel.ONLINE and dossier.applicant_id is None
-
-
 def actors_of(dossier: Dossier, person) -> frozenset[str]:
     """Who `person` is to the dossier: its applicant (an account of ours, or the applicant of a
     dossier submitted on another portal acting there), the desk of its receiving point, an
     official of its deciding agency by role, an official of an agency whose opinion it awaits;
     none of these for anyone else."""
     if person is ON_ANOTHER_PORTAL:
-        return frozenset({APPLICANT}) if submitted_elsewhere(dossier) else frozenset()
+        return frozenset({APPLICANT}) if dossier.submitted_elsewhere else frozenset()
     if person is None or not person.is_authenticated:
         return frozenset()
     actors = set()
