@@ -8,15 +8,17 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from pyhanko.sign.general import load_cert_from_pemder
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from weasyprint import HTML
 
 from motcua.accounts.models import Role
+from motcua.catalog.models import ResultTemplate
 from motcua.core.models import AuditEntry
 from motcua.core.pdf import qr_svg
 from motcua.dossiers import results, services
-from motcua.dossiers.models import Status
+from motcua.dossiers.models import ResultRegister, Status
 from tests.factories import dossier_in, flat_pdf_text, pdf_text, signature_status, stored
 
 
@@ -33,7 +35,7 @@ def test_approving_issues_a_signed_result(approved, staff):
     document = approved.result
     leader = staff[("commune_a", Role.LEADER)]
     assert approved.status == Status.FINISHED
-    assert document.number == approved.code and document.signed_by == leader
+    assert document.number == "1/TB" and document.signed_by == leader
     assert document.title == "Giấy chứng nhận kết hôn"
     content = stored(document)
     assert hashlib.sha256(content).hexdigest() == document.sha256
@@ -53,6 +55,29 @@ def test_approving_issues_a_signed_result(approved, staff):
         assert written in text
     signed = AuditEntry.objects.get(action="result.sign", object_ref=approved.code)
     assert signed.actor == leader and signed.detail["sha256"] == document.sha256
+
+
+def test_results_are_numbered_in_their_agencys_register_of_the_year(
+    approved, staff, marriage, citizen, province
+):
+    def approve(agency: str):
+        dossier = dossier_in(marriage, citizen, province[agency], Status.AWAITING_APPROVAL)
+        leader = staff[(agency, Role.LEADER)]
+        return services.perform(dossier, "approve", leader).result
+
+    assert approved.result.number == "1/TB"
+    assert approve("commune_a").number == "2/TB"
+    assert approve("commune_b").number == "1/TB"  # its own register
+    ResultTemplate.objects.create(
+        procedure=marriage, document_type="Giấy chứng nhận kết hôn", symbol="ĐKKH", body="x"
+    )
+    assert approve("commune_a").number == "1/ĐKKH"  # a register per kind of result
+    register = ResultRegister.objects.get(agency=province["commune_a"], symbol="TB")
+    assert (register.year, register.last) == (timezone.localdate().year, 2)
+    register.year -= 1  # last year's register: this year's starts again at 1
+    register.save()
+    ResultTemplate.objects.filter(procedure=marriage).delete()
+    assert approve("commune_a").number == "1/TB"
 
 
 def test_a_changed_byte_breaks_the_signature(approved):

@@ -9,24 +9,37 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
-from motcua.dossiers.models import DailySequence
+from motcua.dossiers.models import DailySequence, ResultRegister
 
 
 def next_number(agency: Agency, day: datetime.date) -> int:
-    """The agency's next number for `day`, counted in the caller's transaction.
+    """The agency's next dossier number for `day`, counted in the caller's transaction."""
+    return next_in(DailySequence, agency_id=agency.pk, day=day)
 
-    The row is incremented with one UPDATE … RETURNING: concurrent submissions to the same
-    agency queue on that row's lock, and a rolled-back submission gives its number back, so
-    numbers are unique and without gaps. Call it inside `transaction.atomic()`.
+
+def next_result_number(agency: Agency, year: int, symbol: str) -> int:
+    """The next number of the agency's register of results of this kind (symbol) in `year`,
+    counted in the caller's transaction."""
+    return next_in(ResultRegister, agency_id=agency.pk, year=year, symbol=symbol)
+
+
+def next_in(model: type[DailySequence | ResultRegister], **key) -> int:
+    """The next number of the sequence row `key` names (made at 0 when missing).
+
+    The row is incremented with one UPDATE … RETURNING: concurrent callers queue on that row's
+    lock, and a rolled-back transaction gives its number back, so numbers are unique and
+    without gaps. Call it inside `transaction.atomic()`.
     """
-    DailySequence.objects.bulk_create(
-        [DailySequence(agency=agency, day=day)], ignore_conflicts=True
-    )
-    table = connection.ops.quote_name(DailySequence._meta.db_table)
+    model.objects.bulk_create([model(**key)], ignore_conflicts=True)
+    quote = connection.ops.quote_name
+    fields = {name: model._meta.get_field(name) for name in key}
+    where = " AND ".join(f"{quote(field.column)} = %s" for field in fields.values())
+    values = [field.get_db_prep_value(key[name], connection) for name, field in fields.items()]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET last = last + 1 WHERE agency_id = %s AND day = %s RETURNING last",
-            [agency.pk, connection.ops.adapt_datefield_value(day)],
+            f"UPDATE {quote(model._meta.db_table)} SET last = last + 1 WHERE {where}"
+            " RETURNING last",
+            values,
         )
         return cursor.fetchone()[0]
 

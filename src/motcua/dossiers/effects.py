@@ -32,7 +32,7 @@ from motcua.dossiers.models import (
     Status,
     SupplementRequest,
 )
-from motcua.dossiers.results import check_result_file, issue_result, result_number
+from motcua.dossiers.results import check_result_file, issue_result
 
 
 @dataclass(frozen=True)
@@ -205,4 +205,4 @@ def check_result(dossier: Dossier, official, given: Given) -> Outcome:
 
 def sign_result(dossier: Dossier, official, given: Given) -> None:
     """The leader signs the result as they approve it (after the move)."""
-    issue_result(dossier, official, result_number(dossier), given.result_file)
+    issue_result(dossier, official, given.result_file)

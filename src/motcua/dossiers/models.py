@@ -104,6 +104,26 @@ class DailySequence(models.Model):
         return f"{self.agency_id} {self.day}: {self.last}"
 
 
+class ResultRegister(models.Model):
+    """The last number an agency gave a kind of result (its symbol) in a year: results are
+    numbered from 1 each year in their agency's register, gap-free (Decree 30/2020)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    symbol = models.CharField(max_length=40, blank=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "symbol"], name="result_register_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.year} {self.symbol}: {self.last}"
+
+
 class Dossier(models.Model):
     code = models.CharField(_("dossier code"), max_length=48, unique=True, null=True, blank=True)
     procedure = models.ForeignKey(

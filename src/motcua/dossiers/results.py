@@ -33,6 +33,7 @@ from motcua.catalog import result_templates
 from motcua.catalog.result_templates import Issue
 from motcua.core import audit
 from motcua.core.pdf import html_to_pdf
+from motcua.dossiers.codes import next_result_number
 from motcua.dossiers.models import Dossier, ResultDocument
 from motcua.dossiers.reads import chain_of
 from motcua.dossiers.uploads import check_upload
@@ -41,12 +42,6 @@ SIGNATURE_FIELD = "ResultSignature"
 # Where the visible stamp goes on a result prepared outside: left, bottom, right, top in points.
 STAMP_BOX = (40, 20, 320, 80)
 T = TypeVar("T")
-
-
-def result_number(dossier: Dossier) -> str:
-    """The result's number: the dossier's code, already unique and gap-free per agency and day,
-    and printed on the receipt, so the two papers are matched at a glance."""
-    return dossier.code
 
 
 def verification_url(code: str) -> str:
@@ -174,14 +169,23 @@ def sign_uploaded(pdf_bytes: bytes, signer_name: str, url: str) -> bytes:
         raise _unreadable() from error
 
 
-def issue_result(
-    dossier: Dossier, leader, number: str, upload: UploadedFile | None = None
-) -> ResultDocument:
-    """Sign and store the dossier's result, and log the signing; one per dossier.
+def register_number(dossier: Dossier) -> tuple[str, str]:
+    """The result's number in its agency's register of the year for its kind (the wording's
+    symbol), taken in the caller's transaction: the number printed after "Số:", and the full
+    reference with the symbol ("125/ĐKKH") that the pages and the national portal show."""
+    symbol = result_templates.wording_for(dossier.procedure).symbol
+    agency = dossier.decider or dossier.agency
+    number = str(next_result_number(agency, timezone.localdate().year, symbol))
+    return number, f"{number}/{symbol}" if symbol else number
+
+
+def issue_result(dossier: Dossier, leader, upload: UploadedFile | None = None) -> ResultDocument:
+    """Number, sign and store the dossier's result, and log the signing; one per dossier.
 
     The result is the file the leader approved with, or else the procedure's template.
     """
     code = secrets.token_urlsafe(24)
+    number, reference = register_number(dossier)
     signer_name = leader.full_name or leader.get_username()
     if upload is not None:
         upload.seek(0)
@@ -192,7 +196,7 @@ def issue_result(
     document = ResultDocument(
         dossier=dossier,
         title=dossier.procedure.result_type or dossier.procedure.name,
-        number=number,
+        number=reference,
         signed_at=timezone.now(),
         signed_by=leader,
         verification_code=code,
@@ -205,7 +209,7 @@ def issue_result(
         dossier.code,
         leader,
         chain=chain_of(dossier),
-        number=number,
+        number=reference,
         sha256=document.sha256,
     )
     return document
