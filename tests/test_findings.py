@@ -113,10 +113,15 @@ def test_the_applicant_is_never_asked_for_a_finding_and_cannot_give_one(record, 
     assert dossier.form_data == {"ho_ten": "Trần Văn Bình"} and dossier.findings == {}
 
 
-def test_the_applicant_does_not_read_the_findings_before_the_result(processing, specialist):
+def test_the_officials_read_the_findings_and_the_applicant_does_not(
+    processing, specialist, province
+):
     send_for_review(specialist, processing, findings={"an_tich": RECORD})
-    mine = api_as(processing.applicant).get(f"/api/v1/dossiers/{processing.code}").json()
-    assert RECORD not in json.dumps(mine, ensure_ascii=False)
+    url = f"/api/v1/dossiers/{processing.code}"
+    mine = api_as(processing.applicant).get(url).json()
+    assert mine["findings"] is None and RECORD not in json.dumps(mine, ensure_ascii=False)
+    head = factories.builder_official(province["justice"], Role.HEAD_OF_DIVISION)
+    assert api_as(head).get(url).json()["findings"] == {"an_tich": RECORD}
 
 
 # ---------------------------------------------------------------- the specialist's doors

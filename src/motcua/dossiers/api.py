@@ -25,7 +25,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from motcua.accounts.models import User
+from motcua.accounts.models import AccountKind, User
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure
 from motcua.core.net import ClientAddressThrottle
@@ -67,6 +67,12 @@ class DossierSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display")
     documents = serializers.SerializerMethodField()
     supplement_request = serializers.SerializerMethodField()
+    findings = serializers.SerializerMethodField(
+        help_text=(
+            "Officials only (null for the applicant): the specialist's findings by field name,"
+            " which the result will state."
+        )
+    )
     history = EventSerializer(source="events", many=True)
 
     class Meta:
@@ -85,6 +91,7 @@ class DossierSerializer(serializers.ModelSerializer):
             "due_date",
             "identity_verified",
             "form_data",
+            "findings",
             "documents",
             "supplement_request",
             "history",
@@ -101,6 +108,10 @@ class DossierSerializer(serializers.ModelSerializer):
             }
             for a in dossier.attachments.all()
         ]
+
+    def get_findings(self, dossier) -> dict | None:
+        reader = self.context["request"].user
+        return dossier.findings if reader.kind == AccountKind.OFFICIAL else None
 
     def get_supplement_request(self, dossier) -> dict | None:
         open_request = next((r for r in dossier.supplements.all() if r.answered_at is None), None)
