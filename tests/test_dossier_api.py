@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from motcua.accounts.models import ApiToken
+from motcua.core import api as core_api
 from motcua.dossiers import services
 from motcua.dossiers.models import Dossier, Status
 from tests import factories
@@ -233,3 +234,17 @@ def test_the_history_is_a_page_as_the_schema_says(app, marriage):
     history = app.get(f"/api/v1/dossiers/{code}/history").json()
     assert history["count"] == 1 and history["next"] is None
     assert [event["status"] for event in history["results"]] == ["submitted"]
+
+
+def test_a_long_list_is_counted_up_to_the_cap_and_still_paged(app, marriage, citizen, monkeypatch):
+    monkeypatch.setattr(core_api, "COUNT_CAP", 2)
+    for _ in range(2):
+        factories.dossier(marriage, citizen, marriage.agencies.order_by("code").first())
+    exact = app.get("/api/v1/dossiers").json()
+    assert (exact["count"], exact["count_capped"]) == (2, False)
+
+    factories.dossier(marriage, citizen, marriage.agencies.order_by("code").first())
+    first = app.get("/api/v1/dossiers", {"page_size": 2}).json()
+    assert (first["count"], first["count_capped"], len(first["results"])) == (2, True, 2)
+    second = app.get(first["next"]).json()
+    assert len(second["results"]) == 1 and second["next"] is None

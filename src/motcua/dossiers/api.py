@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 from motcua.accounts.models import AccountKind, User
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure
+from motcua.core.api import CappedCountPagination
 from motcua.core.net import ClientAddressThrottle
 from motcua.dossiers import reads, services
 from motcua.dossiers.forms import SubmissionForm, SupplementAnswerForm
@@ -210,6 +211,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     serializer_class = DossierSerializer
     permission_classes = [IsAuthenticated]
+    pagination_class = CappedCountPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
