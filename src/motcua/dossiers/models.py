@@ -175,8 +175,9 @@ class Dossier(models.Model):
     )
     form_data = models.JSONField(_("form answers"), default=dict, blank=True)
     # What the specialist found, by the form's official fields (catalog.formdef): printed on the
-    # result, never part of the applicant's answers.
-    findings = models.JSONField(_("findings"), default=dict, blank=True)
+    # result, never part of the applicant's answers. Empty by the database's own default too,
+    # for the loaders that insert rows with SQL.
+    findings = models.JSONField(_("findings"), default=dict, db_default={}, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     # The day the dossier counts as received: the day of submission, or the next working day
     # for one submitted online after office hours or on a day off (core.calendar.received_on).

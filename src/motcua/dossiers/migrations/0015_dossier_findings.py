@@ -12,6 +12,8 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="dossier",
             name="findings",
-            field=models.JSONField(blank=True, default=dict, verbose_name="findings"),
+            field=models.JSONField(
+                blank=True, db_default={}, default=dict, verbose_name="findings"
+            ),
         ),
     ]
