@@ -360,3 +360,14 @@ def simulator(simulator_urls, transactional_db, live_server, settings):
     settings.NATIONAL_PORTAL = portal.portal_settings()
     settings.NATIONAL_PORTAL_RETRY_SECONDS = 1
     return portal
+
+
+@pytest.fixture
+def now(django_capture_on_commit_callbacks):
+    """Run `step` and what its transaction leaves for after the commit (deliveries, tasks)."""
+
+    def run(step, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return step(*args, **kwargs)
+
+    return run

@@ -21,17 +21,6 @@ from tests.factories import official
 PHONE = "0912345678"
 
 
-@pytest.fixture
-def now(django_capture_on_commit_callbacks):
-    """Run `step` and the deliveries its transaction leaves for after the commit."""
-
-    def run(step, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return step(*args, **kwargs)
-
-    return run
-
-
 @pytest.fixture(autouse=True)
 def empty_outboxes():
     LocmemGateway.outbox.clear()

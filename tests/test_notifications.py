@@ -58,17 +58,6 @@ def wire(settings, smtp, simulator_url) -> Simulator:
 
 
 @pytest.fixture
-def now(django_capture_on_commit_callbacks):
-    """Run `step` and the deliveries its transaction leaves for after the commit."""
-
-    def run(step, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return step(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def applicant(citizen):
     citizen.email = EMAIL
     citizen.save(update_fields=["email"])

@@ -23,6 +23,20 @@ PORTAL_CREDENTIAL = "national-portal"
 FILE_MISSING = OpenApiResponse(description="The national portal did not give a linked file.")
 
 
+def portal_responses(answer, more: dict[int, OpenApiResponse] | None = None) -> dict:
+    """What an endpoint the national portal hands things to answers: `answer` when it changed
+    something (201) or had it before (200), the refusals every such endpoint shares, and
+    `more` by status code."""
+    return {
+        201: answer,
+        200: answer,
+        400: OpenApiResponse(description="Bad input; the messages say what, in Vietnamese."),
+        401: OpenApiResponse(description="Without the national portal's credential."),
+        403: OpenApiResponse(description="Not the national portal."),
+        **(more or {}),
+    }
+
+
 def _handed_over(answer_serializer, step, *args) -> Response:
     """The answer to what the portal hands over: 201 when it changed something here, 200 when
     it had been taken before, the refusal's status and messages otherwise."""
@@ -82,15 +96,13 @@ class IntakeView(APIView):
             " to the national portal."
         ),
         request=intake.NationalDossierSerializer,
-        responses={
-            201: intake.IntakeAnswerSerializer,
-            200: intake.IntakeAnswerSerializer,
-            400: OpenApiResponse(description="Bad input; the messages say what, in Vietnamese."),
-            401: OpenApiResponse(description="Without the national portal's credential."),
-            403: OpenApiResponse(description="Not the national portal."),
-            409: OpenApiResponse(description="A dossier registered here has this code."),
-            502: FILE_MISSING,
-        },
+        responses=portal_responses(
+            intake.IntakeAnswerSerializer,
+            {
+                409: OpenApiResponse(description="A dossier registered here has this code."),
+                502: FILE_MISSING,
+            },
+        ),
         tags=["national portal"],
     )
     def post(self, request):
@@ -110,13 +122,7 @@ class FeedbackIntakeView(APIView):
             " (200, `created` false)."
         ),
         request=feedback_intake.NationalFeedbackSerializer,
-        responses={
-            201: feedback_intake.FeedbackTakenSerializer,
-            200: feedback_intake.FeedbackTakenSerializer,
-            400: OpenApiResponse(description="Bad input; the messages say what, in Vietnamese."),
-            401: OpenApiResponse(description="Without the national portal's credential."),
-            403: OpenApiResponse(description="Not the national portal."),
-        },
+        responses=portal_responses(feedback_intake.FeedbackTakenSerializer),
         tags=["national portal"],
     )
     def post(self, request):
@@ -125,12 +131,7 @@ class FeedbackIntakeView(APIView):
         )
 
 
-STEP_RESPONSES = {
-    201: intake.IntakeAnswerSerializer,
-    200: intake.IntakeAnswerSerializer,
-    400: OpenApiResponse(description="Bad input; the messages say what, in Vietnamese."),
-    401: OpenApiResponse(description="Without the national portal's credential."),
-    403: OpenApiResponse(description="Not the national portal."),
+STEP_REFUSALS = {
     404: OpenApiResponse(description="No dossier taken in from the portal has this code."),
     409: OpenApiResponse(description="The workflow does not allow it now; the message says why."),
 }
@@ -149,7 +150,9 @@ class SupplementAnswerView(APIView):
             " changes (200, `created` false)."
         ),
         request=applicant_steps.SupplementAnswerSerializer,
-        responses={**STEP_RESPONSES, 502: FILE_MISSING},
+        responses=portal_responses(
+            intake.IntakeAnswerSerializer, {**STEP_REFUSALS, 502: FILE_MISSING}
+        ),
         tags=["national portal"],
     )
     def post(self, request, code: str):
@@ -169,7 +172,7 @@ class WithdrawalView(APIView):
             " withdrawn: nothing changes (200, `created` false)."
         ),
         request=applicant_steps.WithdrawalSerializer,
-        responses=STEP_RESPONSES,
+        responses=portal_responses(intake.IntakeAnswerSerializer, STEP_REFUSALS),
         tags=["national portal"],
     )
     def post(self, request, code: str):
