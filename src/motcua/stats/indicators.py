@@ -689,13 +689,14 @@ def rankings(rows: list[dict]) -> dict[str, list[dict]]:
         scored = [r for r in rows if r["dossiers"][key] is not None]
         scored.sort(key=lambda r: -r["dossiers"][key] if higher_is_better else r["dossiers"][key])
         judged = [r for r in scored if enough(r["dossiers"][sample_key])]
+        too_few = [r for r in scored if not enough(r["dossiers"][sample_key])]
         entries, previous, position = [], None, 0
         for index, row in enumerate(judged, start=1):
             value = row["dossiers"][key]
             if value != previous:
                 position, previous = index, value
             entries.append(_ranked(row, key, sample_key, position))
-        entries += [_ranked(r, key, sample_key, None) for r in scored if r not in judged]
+        entries += [_ranked(r, key, sample_key, None) for r in too_few]
         ranked[key] = entries
     return ranked
 
